@@ -1,0 +1,25 @@
+# The two commands of the README: `make serve` and `make test`. Each one sets up .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+ADDRESS ?= 127.0.0.1:8000
+
+.PHONY: serve test outputs build
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[docs,test,yolo]"
+	rm -f $(VENV)/.installed-* && touch $@
+
+serve: $(STAMP)  ## build the site and serve it on http://127.0.0.1:8000
+	$(BIN)/mkdocs serve --strict --dev-addr $(ADDRESS)
+
+build: $(STAMP)  ## build the site into site/
+	$(BIN)/mkdocs build --strict
+
+test: $(STAMP)  ## run the whole test suite
+	$(BIN)/python -m pytest
+
+outputs: $(STAMP)  ## rewrite the checked-in outputs of snippets/ from fresh runs
+	$(BIN)/python -m pytest tests/test_snippets.py --update-outputs

@@ -1,0 +1,1 @@
+pip install "gradprobe @ git+https://github.com/gradient-glossary/gradient-glossary"

@@ -1,0 +1,12 @@
+"""gradprobe: measure per-layer gradient norms and spot vanishing or exploding gradients."""
+
+from .errors import GradProbeError, NoGradientError, NoTrainableParametersError
+from .measure import grad_norms
+from .report import GradReport, Thresholds
+from .watch import GradHistory, watch
+
+__all__ = [
+    "GradHistory", "GradProbeError", "GradReport", "NoGradientError", "NoTrainableParametersError",
+    "Thresholds", "grad_norms", "watch",
+]
+__version__ = "0.1.0"
