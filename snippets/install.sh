@@ -1,1 +1,2 @@
-pip install "gradprobe @ git+https://github.com/gradient-glossary/gradient-glossary"
+# from a clone of the repository; add [yolo] for the Ultralytics integration
+pip install .

@@ -1,0 +1,42 @@
+"""Shared fixtures: repository paths, the --update-outputs option and one strict site build per run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-outputs", action="store_true",
+                     help="rewrite snippets/*.out from fresh runs instead of comparing")
+
+
+@pytest.fixture(scope="session")
+def update_outputs(request: pytest.FixtureRequest) -> bool:
+    return request.config.getoption("--update-outputs")
+
+
+def run_python(script: Path, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run a script in a fresh interpreter, from ``cwd``, failing with its stderr if it fails."""
+    env = {**os.environ, "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}
+    result = subprocess.run([sys.executable, str(script)], cwd=cwd, env=env, capture_output=True,
+                            text=True, timeout=timeout)
+    assert result.returncode == 0, f"{script.relative_to(ROOT)} failed:\n{result.stderr}"
+    return result
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole site, all languages, built once with ``mkdocs build --strict``."""
+    site = tmp_path_factory.mktemp("site")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=900,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, f"strict build failed:\n{result.stderr[-5000:]}"
+    return site

@@ -1,0 +1,73 @@
+"""Reading the site's sources: which pages exist in which language, and what each one includes."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pytest_codeblocks import extract_from_file
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+CONFIG = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+LANGUAGES = [lang["locale"] for lang in next(p["i18n"] for p in CONFIG["plugins"] if "i18n" in p)["languages"]]
+DEFAULT = LANGUAGES[0]
+TRANSLATIONS = LANGUAGES[1:]
+
+INCLUDE = re.compile(r'^\s*--8<--\s+"(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"\s*$')
+ANCHOR = re.compile(r"^#+ .*\{#(?P<id>[\w-]+)\}\s*$", re.M)
+IMAGE = re.compile(r"!\[[^\]]*\]\((?P<src>[^)\s]+)\)")
+LINK = re.compile(r"(?<!!)\[[^\]]*\]\((?P<href>[^)\s]+)\)")
+
+
+@dataclass(frozen=True)
+class Page:
+    path: Path
+
+    @property
+    def language(self) -> str:
+        suffix = self.path.suffixes[-2].lstrip(".") if len(self.path.suffixes) > 1 else ""
+        return suffix if suffix in LANGUAGES else DEFAULT
+
+    def translation(self, language: str) -> Path:
+        return self.path.with_name(f"{self.path.name.split('.')[0]}.{language}{self.path.suffix}")
+
+    @property
+    def rel(self) -> str:
+        return self.path.relative_to(ROOT).as_posix()
+
+    def markdown(self) -> str:
+        """The page's Markdown: the file itself, or a notebook's Markdown cells."""
+        if self.path.suffix == ".ipynb":
+            return "\n\n".join("".join(c["source"]) for c in self.notebook()["cells"] if c["cell_type"] == "markdown")
+        return self.path.read_text(encoding="utf-8")
+
+    def notebook(self) -> dict:
+        return json.loads(self.path.read_text(encoding="utf-8"))
+
+    def code_blocks(self) -> list[tuple[int, str, str]]:
+        """(line, syntax, code) of every fenced block."""
+        return [(b.lineno, b.syntax or "", b.code) for b in extract_from_file(self.path)]
+
+    def includes(self) -> list[str]:
+        return [line.strip() for _, _, code in self.code_blocks() for line in code.splitlines() if line.strip()]
+
+    def anchors(self) -> list[str]:
+        return ANCHOR.findall(self.markdown())
+
+    def images(self) -> list[str]:
+        return IMAGE.findall(self.markdown())
+
+    def links(self) -> list[str]:
+        return LINK.findall(self.markdown())
+
+
+def all_pages() -> list[Page]:
+    return sorted((Page(p) for p in DOCS.rglob("*") if p.suffix in {".md", ".ipynb"}), key=lambda p: p.rel)
+
+
+def english_pages() -> list[Page]:
+    return [p for p in all_pages() if p.language == DEFAULT]

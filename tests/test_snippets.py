@@ -1,0 +1,54 @@
+"""Every example script under snippets/ runs, and the output shown on the site is what it prints."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_python
+
+NOT_RUN_MARK = "# Not run in CI:"
+SCRIPTS = sorted((ROOT / "snippets").glob("*.py"))
+RUN = [s for s in SCRIPTS if NOT_RUN_MARK not in s.read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("script", RUN, ids=lambda p: p.name)
+def test_snippet_output_matches_the_page(script: Path, tmp_path: Path, update_outputs: bool):
+    printed = run_python(script, cwd=tmp_path).stdout
+    shown = script.with_suffix(".out")
+    if update_outputs:
+        shown.write_text(printed, encoding="utf-8")
+    assert shown.exists(), f"{shown.relative_to(ROOT)} is missing: run `make outputs`"
+    assert printed == shown.read_text(encoding="utf-8"), (
+        f"{script.name} now prints something else than {shown.name} shows: run `make outputs` and review the diff"
+    )
+
+
+@pytest.mark.parametrize("script", [s for s in SCRIPTS if s not in RUN], ids=lambda p: p.name)
+def test_snippets_not_run_still_compile_and_say_why(script: Path):
+    source = script.read_text(encoding="utf-8")
+    compile(source, str(script), "exec")
+    reason = source.split(NOT_RUN_MARK, 1)[1].splitlines()[0].strip()
+    assert reason, f"{script.name}: say after '{NOT_RUN_MARK}' why it is not run"
+
+
+def test_every_output_file_belongs_to_a_snippet():
+    orphans = [p.name for p in (ROOT / "snippets").glob("*.out") if not p.with_suffix(".py").exists()]
+    assert not orphans
+
+
+def test_install_command_installs_an_importable_gradprobe(tmp_path: Path):
+    """Runs snippets/install.sh as written, into a throw-away target instead of the environment."""
+    target = tmp_path / "target"
+    env = {**os.environ, "PIP_TARGET": str(target), "PIP_NO_DEPS": "1", "PIP_NO_BUILD_ISOLATION": "0",
+           "PIP_NO_INDEX": "1", "PIP_QUIET": "1", "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    script = (ROOT / "snippets" / "install.sh").read_text(encoding="utf-8")
+    subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=ROOT, env=env, check=True, timeout=300)
+    result = subprocess.run([sys.executable, "-c", "import gradprobe; print(gradprobe.__file__)"],
+                            env={**os.environ, "PYTHONPATH": str(target)}, cwd=tmp_path,
+                            capture_output=True, text=True, check=True)
+    assert result.stdout.startswith(str(target))
