@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 ADDRESS ?= 127.0.0.1:8000
 
-.PHONY: serve test outputs build
+.PHONY: serve test outputs build chromium
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,11 @@ serve: $(STAMP)  ## build the site and serve it on http://127.0.0.1:8000
 build: $(STAMP)  ## build the site into site/
 	$(BIN)/mkdocs build --strict
 
-test: $(STAMP)  ## run the whole test suite
+test: $(STAMP) chromium  ## run the whole test suite
 	$(BIN)/python -m pytest
+
+chromium:  ## the real browser of the browser tests, from Debian's packages
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
 outputs: $(STAMP)  ## rewrite the checked-in outputs of snippets/ from fresh runs
 	$(BIN)/python -m pytest tests/test_snippets.py --update-outputs

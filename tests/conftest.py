@@ -15,6 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-outputs", action="store_true",
                      help="rewrite snippets/*.out from fresh runs instead of comparing")
+    parser.addoption("--built-site", type=Path, default=None,
+                     help="test this already built site folder instead of building one")
 
 
 @pytest.fixture(scope="session")
@@ -32,8 +34,10 @@ def run_python(script: Path, cwd: Path, timeout: float = 300) -> subprocess.Comp
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The whole site, all languages, built once with ``mkdocs build --strict``."""
+    if request.config.getoption("--built-site"):
+        return request.config.getoption("--built-site")
     site = tmp_path_factory.mktemp("site")
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
                             cwd=ROOT, capture_output=True, text=True, timeout=900,

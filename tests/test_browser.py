@@ -1,0 +1,152 @@
+"""The built site in a real headless Chromium: language switcher, copy button, search, math, figures,
+colour scheme, no third-party requests, page weight. Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright import sync_api as playwright
+
+from pages import CONFIG, DEFAULT, LANGUAGES, ROOT, english_pages
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = ROOT / "test-artifacts"
+GLOSSARY_PAGE_BUDGET = 400_000  # bytes, all assets included, uncompressed
+PAGES = [p.rel.removeprefix("docs/").rsplit(".", 1)[0] for p in english_pages()]
+SEARCHES = {  # an inflected form in each language, and the page it must find
+    "en": ("vanishing gradients", "vanishing-gradient/"),
+    "ru": ("градиентами", "vanishing-gradient/"),
+    "tr": ("gradyanların", "vanishing-gradient/"),
+    "pt": ("gradientes", "vanishing-gradient/"),
+}
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serves the site under the path of its site_url, as GitHub Pages will."""
+    path = urlparse(CONFIG["site_url"]).path.strip("/")
+    root = tmp_path_factory.mktemp("www")
+    (root / path).parent.mkdir(parents=True, exist_ok=True)
+    (root / path).symlink_to(built_site, target_is_directory=True)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/{path}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.fail("chromium is not installed: `make test` installs it (apt-get install chromium)")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(base_url=server, permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.requests = []  # type: ignore[attr-defined]
+    page.on("request", lambda r: page.requests.append(r.url))
+    yield page
+    context.close()
+
+
+def url(page_name: str, lang: str) -> str:
+    prefix = "" if lang == DEFAULT else f"{lang}/"
+    return prefix + ("" if page_name == "index" else f"{page_name}/")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("page_name", PAGES)
+def test_page_loads_with_switcher_math_figures_and_no_foreign_requests(page, server, page_name, lang):
+    page.goto(url(page_name, lang), wait_until="networkidle")
+    links = page.locator(".md-select__link").evaluate_all("els => els.map(e => [e.hreflang, e.href])")
+    assert sorted(h for h, _ in links) == sorted(LANGUAGES)
+    for code, href in links:
+        assert href == server + url(page_name, code), f"{code} switcher link leaves the page: {href}"
+    for img in page.locator("article img").all():
+        assert img.evaluate("i => i.complete && i.naturalWidth > 0"), f"figure did not load: {img.get_attribute('src')}"
+    for formula in page.locator("article math").all()[:5]:
+        assert formula.bounding_box()["width"] > 0
+    origin = server.split("/", 3)[:3]
+    foreign = [r for r in page.requests if r.split("/", 3)[:3] != origin and not r.startswith("data:")]
+    assert not foreign, f"requests to other hosts: {foreign}"
+
+
+def test_copy_button_copies_exactly_the_snippet(page):
+    page.goto(url("vanishing-gradient", "en"), wait_until="networkidle")
+    block = page.locator("pre:has(code)").nth(1)
+    block.hover()
+    block.locator("button.md-clipboard").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    expected = (ROOT / "snippets" / "vanishing_gradient.py").read_text(encoding="utf-8")
+    assert copied.strip() == expected.strip()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_search_finds_inflected_forms_in_the_readers_language_only(page, server, lang):
+    query, expected = SEARCHES[lang]
+    page.goto(url("index", lang), wait_until="networkidle")
+    page.locator("input.md-search__input").click()
+    page.locator("input.md-search__input").fill(query)
+    page.keyboard.press("End")  # Material reads the query on keyup, which fill() does not send
+    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    hrefs = page.locator(".md-search-result__item a").evaluate_all("els => els.map(e => e.href)")
+    home = server + url("index", lang)
+    assert any(h.startswith(home + expected) for h in hrefs), f"{query!r} did not find {expected}: {hrefs}"
+    others = [h for h in hrefs if not h.startswith(home)
+              or any(h.startswith(f"{server}{code}/") for code in LANGUAGES if code not in (lang, DEFAULT))]
+    assert not others, f"results from other languages: {others}"
+
+
+def test_colour_scheme_toggle_switches_between_light_and_dark(page):
+    page.goto(url("index", "en"), wait_until="networkidle")
+    scheme = lambda: page.evaluate("document.body.getAttribute('data-md-color-scheme')")  # noqa: E731
+    before = scheme()
+    page.locator("form[data-md-component='palette'] label:visible").first.click()
+    after = scheme()
+    assert {before, after} == {"default", "slate"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_glossary_page_weight_stays_under_budget_and_screenshot(page, lang):
+    sizes: dict[str, int] = {}
+    page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())) if r.ok else None)
+    page.goto(url("vanishing-gradient", lang), wait_until="networkidle")
+    total = sum(sizes.values())
+    assert total < GLOSSARY_PAGE_BUDGET, f"vanishing-gradient ({lang}) weighs {total} bytes"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"vanishing-gradient-{lang}.png"), full_page=False)
+    (ARTIFACTS / f"weight-vanishing-gradient-{lang}.txt").write_text(f"{total}\n")
+
+
+def test_notebook_page_weight_is_reported(page):
+    sizes: dict[str, int] = {}
+    page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())) if r.ok else None)
+    page.goto(url("notebooks/vanishing-gradient-by-depth", "en"), wait_until="networkidle")
+    total = sum(sizes.values())
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "weight-notebook-vanishing-gradient-by-depth.txt").write_text(f"{total}\n")
+    assert re.search(r"depth\s+sigmoid\s+relu", page.locator("article").inner_text())
+    assert total < 2 * GLOSSARY_PAGE_BUDGET
