@@ -9,8 +9,14 @@ Markdown pages and lets mkdocs-jupyter render them.
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
+from markdown.extensions.toc import slugify
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
+from mkdocs.structure.pages import Page
 from mkdocs_static_i18n import suffix
 
 
@@ -33,3 +39,55 @@ def on_config(config: MkDocsConfig) -> None:
     if "mkdocs-jupyter" not in config.plugins:
         raise ValueError("hooks/notebooks_i18n.py needs the mkdocs-jupyter plugin in mkdocs.yml")
     suffix.create_i18n_file = _create_i18n_file
+
+
+_HEADING = re.compile(r'<h(?P<level>[1-6])(?P<attrs>[^>]*?)id="[^"]*"(?P<body>.*?)</h(?P=level)>', re.S)
+_MD_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.M)
+
+
+def english_heading_ids(notebook: Path) -> list[str]:
+    """Slugs of the headings of a notebook's Markdown cells, in order (what the English page uses)."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    return [slugify(h, "-") for h in _MD_HEADING.findall(text)]
+
+
+def _english_source(page: Page, config: MkDocsConfig) -> Path:
+    src = Path(page.file.abs_src_path)
+    parts = src.name.split(".")
+    languages = [lang.locale for lang in config.plugins["i18n"].config.languages]
+    if len(parts) == 3 and parts[1] in languages:
+        return src.with_name(f"{parts[0]}.{parts[2]}")
+    return src
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, **_) -> str:
+    """Give a translated notebook's headings the English notebook's ids, in the page and in its TOC.
+
+    Notebook headings cannot carry ``{#id}``; without this, translated notebooks get ids from their
+    translated text (empty for Cyrillic), so links and the TOC differ between languages.
+    """
+    if not _is_notebook(page.file):
+        return html
+    ids = iter(english_heading_ids(_english_source(page, config)))
+
+    def retag(match: re.Match[str]) -> str:
+        new_id = next(ids, None)
+        if new_id is None:
+            raise ValueError(f"{page.file.src_uri} has more headings than its English notebook")
+        body = re.sub(r'href="#[^"]*"', f'href="#{new_id}"', match["body"])
+        return f'<h{match["level"]}{match["attrs"]}id="{new_id}"{body}</h{match["level"]}>'
+
+    html = _HEADING.sub(retag, html)
+    english = english_heading_ids(_english_source(page, config))
+    for item, new_id in zip(_flatten(page.toc), english):
+        item.id = new_id
+    return html
+
+
+def _flatten(toc) -> list:
+    items = []
+    for item in toc:
+        items.append(item)
+        items += _flatten(item.children)
+    return items
