@@ -1,0 +1,38 @@
+"""Render the termbase (i18n/termbase.yml) as the glossary index table, in place of a marker line.
+
+Every language's glossary page shows every term in all languages side by side; the term in the
+page's own language links to the glossary page about it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.pages import Page
+
+TERMBASE = Path(__file__).resolve().parent.parent / "i18n" / "termbase.yml"
+MARKER = "<!-- termbase-table -->"
+
+
+def termbase_table(language: str, languages: list[tuple[str, str]]) -> str:
+    """A Markdown table: one row per concept, one column per language, sorted by the page's language."""
+    entries = yaml.safe_load(TERMBASE.read_text(encoding="utf-8")).values()
+    rows = []
+    for entry in sorted(entries, key=lambda e: e[language].casefold()):
+        cells = []
+        for code, _ in languages:
+            term = entry[code]
+            cells.append(f"[{term}]({entry['page']})" if code == language and entry.get("page") else term)
+        rows.append("| " + " | ".join(cells) + " |")
+    header = "| " + " | ".join(name for _, name in languages) + " |"
+    return "\n".join([header, "|" + "---|" * len(languages), *rows])
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **_) -> str:
+    if MARKER not in markdown:
+        return markdown
+    i18n = config.plugins["i18n"]
+    languages = [(lang.locale, lang.name) for lang in i18n.config.languages]
+    return markdown.replace(MARKER, termbase_table(i18n.current_language, languages))

@@ -1,0 +1,63 @@
+"""Translation status on the site: a notice on outdated translations and the translation-status table.
+
+A translated page whose English source changed since it was translated (see i18n/translations.py)
+gets a warning at the top, in the reader's language, linking to the current English page. A page
+containing the marker line gets the status table of every page in every language.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import yaml
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.pages import Page
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXTS = ROOT / "i18n" / "site.yml"
+MARKER = "<!-- translation-status -->"
+
+_spec = importlib.util.spec_from_file_location("translations", ROOT / "i18n" / "translations.py")
+translations = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(translations)
+
+
+def _texts(key: str, language: str) -> dict[str, str]:
+    return yaml.safe_load(TEXTS.read_text(encoding="utf-8"))[key][language]
+
+
+def status_table(language: str) -> str:
+    """Markdown table: one row per English page, one column per translation language."""
+    text = _texts("status_table", language)
+    items = translations.status(ROOT)
+    codes = list(dict.fromkeys(item.language for item in items))
+    rows = {}
+    for item in items:
+        rows.setdefault(item.page.relative_to(ROOT / "docs").as_posix(), {})[item.language] = text[item.state]
+    lines = ["| " + " | ".join([text["page"], *codes]) + " |", "|" + "---|" * (len(codes) + 1)]
+    lines += ["| " + " | ".join([f"`{page}`", *(states[c] for c in codes)]) + " |" for page, states in rows.items()]
+    return "\n".join(lines)
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **_) -> str:
+    i18n = config.plugins["i18n"]
+    language = i18n.current_language
+    if MARKER in markdown:
+        markdown = markdown.replace(MARKER, status_table(language))
+    source = Path(page.file.abs_src_path)
+    if language == i18n.default_language or f".{language}." not in source.name:
+        return markdown
+    english = translations.english_source(source, ROOT)
+    if translations.recorded_hash(source) == translations.blob_hash(english.read_bytes()):
+        return markdown
+    text = _texts("outdated", language)
+    url = config.site_url.rstrip("/") + "/" + page.url.removeprefix(f"{language}/")
+    notice = f'!!! warning "{text["title"]}"\n\n    {text["text"].format(url=url)}\n\n'
+    return _after_title(markdown, notice)
+
+
+def _after_title(markdown: str, block: str) -> str:
+    lines = markdown.split("\n")
+    at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
+    return "\n".join([*lines[:at], "", block, *lines[at:]])
