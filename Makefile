@@ -22,7 +22,7 @@ test: $(STAMP) chromium  ## run the whole test suite
 	$(BIN)/python -m pytest
 
 chromium:  ## the real browser of the browser tests, from Debian's packages
-	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null || command -v google-chrome >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
 outputs: $(STAMP)  ## rewrite the checked-in outputs of snippets/ from fresh runs
 	$(BIN)/python -m pytest tests/test_snippets.py --update-outputs

@@ -8,6 +8,7 @@ containing the marker line gets the status table of every page in every language
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import yaml
@@ -18,8 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TEXTS = ROOT / "i18n" / "site.yml"
 MARKER = "<!-- translation-status -->"
 
-_spec = importlib.util.spec_from_file_location("translations", ROOT / "i18n" / "translations.py")
-translations = importlib.util.module_from_spec(_spec)
+_spec = importlib.util.spec_from_file_location("i18n_translations", ROOT / "i18n" / "translations.py")
+translations = sys.modules.setdefault("i18n_translations", importlib.util.module_from_spec(_spec))
 _spec.loader.exec_module(translations)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,8 @@ from pathlib import Path
 import yaml
 from pytest_codeblocks import extract_from_file
 
-ROOT = Path(__file__).resolve().parent.parent
+# GLOSSARY_ROOT lets the translation tests lint a modified copy of the sources (a new language, say).
+ROOT = Path(os.environ.get("GLOSSARY_ROOT", Path(__file__).resolve().parent.parent))
 DOCS = ROOT / "docs"
 CONFIG = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
 LANGUAGES = [lang["locale"] for lang in next(p["i18n"] for p in CONFIG["plugins"] if "i18n" in p)["languages"]]
@@ -21,6 +23,9 @@ INCLUDE = re.compile(r'^\s*--8<--\s+"(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"\
 ANCHOR = re.compile(r"^#+ .*\{#(?P<id>[\w-]+)\}\s*$", re.M)
 IMAGE = re.compile(r"!\[[^\]]*\]\((?P<src>[^)\s]+)\)")
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\((?P<href>[^)\s]+)\)")
+HTML_TAG = re.compile(r"</?[a-zA-Z][\w-]*|<!--.*?-->", re.S)
+FENCE = re.compile(r"^(`{3,}).*?^\1\s*$", re.S | re.M)
+INLINE_CODE = re.compile(r"`[^`\n]+`")
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,23 @@ class Page:
 
     def links(self) -> list[str]:
         return LINK.findall(self.markdown())
+
+    def html_tags(self) -> list[str]:
+        """Raw HTML in the page's prose (outside code): tag names and comments, in order."""
+        prose = INLINE_CODE.sub("", FENCE.sub("", self.markdown()))
+        return HTML_TAG.findall(prose)
+
+
+def termbase() -> dict[str, dict[str, str]]:
+    return yaml.safe_load((ROOT / "i18n" / "termbase.yml").read_text(encoding="utf-8"))
+
+
+def uses_term(text: str, term: str) -> bool:
+    """Whether ``text`` (casefolded) contains ``term`` in some inflected form: each word's stem, in order."""
+    words = re.findall(r"\w+", term.casefold())
+    stems = [w if len(w) <= 4 else w[: max(4, len(w) - 3)] for w in words]
+    pattern = r"\W+(?:\w+\W+)?".join(re.escape(stem) + r"\w*" for stem in stems)
+    return re.search(pattern, text) is not None
 
 
 def all_pages() -> list[Page]:

@@ -19,7 +19,7 @@ from pages import CONFIG, DEFAULT, LANGUAGES, ROOT, english_pages
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = shutil.which("chromium") or shutil.which("google-chrome")
 ARTIFACTS = ROOT / "test-artifacts"
 GLOSSARY_PAGE_BUDGET = 400_000  # bytes, all assets included, uncompressed
 PAGES = [p.rel.removeprefix("docs/").rsplit(".", 1)[0] for p in english_pages()]

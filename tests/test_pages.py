@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 
 import pytest
 
-from pages import INCLUDE, ROOT, TRANSLATIONS, Page, all_pages, english_pages
+from pages import INCLUDE, ROOT, TRANSLATIONS, Page, all_pages, english_pages, termbase, uses_term
 
 PAGES = all_pages()
 ENGLISH = english_pages()
@@ -47,19 +48,56 @@ def test_every_english_page_is_translated(pair):
     assert page.translation(lang).is_file(), f"{page.rel} has no {lang} translation: add {page.translation(lang).relative_to(ROOT)}"
 
 
+def differences(english: list[str], translated: list[str]) -> str:
+    """What a contributor must change, line by line: '- ' is in English only, '+ ' in the translation only."""
+    return "\n".join(line for line in difflib.ndiff(english, translated) if line[:1] in "-+")
+
+
+STRUCTURE = {  # what a translation may not change, and how to read it off a page
+    "code includes": Page.includes,
+    "heading anchors": Page.anchors,
+    "figures": Page.images,
+    "link targets": Page.links,
+    "raw HTML tags": Page.html_tags,
+}
+
+
+@pytest.mark.parametrize("what", STRUCTURE)
 @pytest.mark.parametrize("pair", PAIRS, ids=pair_id)
-def test_translation_has_the_same_code_anchors_and_figures(pair):
+def test_translation_changes_only_prose(pair, what):
     page, lang = pair
     translated = Page(page.translation(lang))
     if not translated.path.is_file():
         pytest.fail(f"missing translation {translated.rel}")
-    assert translated.includes() == page.includes(), f"{translated.rel}: code includes differ from {page.rel}"
-    assert translated.anchors() == page.anchors(), f"{translated.rel}: heading anchors differ from {page.rel}"
-    assert translated.images() == page.images(), f"{translated.rel}: figures differ from {page.rel}"
-    if page.path.suffix == ".ipynb":
-        code = [c["source"] for c in page.notebook()["cells"] if c["cell_type"] == "code"]
-        assert [c["source"] for c in translated.notebook()["cells"] if c["cell_type"] == "code"] == code, (
-            f"{translated.rel}: notebook code cells differ from {page.rel}")
+    read = STRUCTURE[what]
+    english, theirs = read(page), read(translated)
+    assert theirs == english, (
+        f"{translated.rel}: the {what} must be those of {page.rel}, in the same order "
+        f"(- only in English, + only in the translation):\n{differences(english, theirs)}")
+
+
+@pytest.mark.parametrize("pair", [p for p in PAIRS if p[0].path.suffix == ".ipynb"], ids=pair_id)
+def test_translated_notebook_has_the_same_code_cells(pair):
+    page, lang = pair
+    translated = Page(page.translation(lang))
+    code = [c["source"] for c in page.notebook()["cells"] if c["cell_type"] == "code"]
+    assert [c["source"] for c in translated.notebook()["cells"] if c["cell_type"] == "code"] == code, (
+        f"{translated.rel}: notebook code cells differ from {page.rel}; translate only Markdown cells")
+
+
+TERMS = termbase()
+
+
+@pytest.mark.parametrize("pair", [p for p in PAIRS if any(e.get("page") == p[0].rel.removeprefix("docs/")
+                                                          for e in TERMS.values())], ids=pair_id)
+def test_translation_uses_the_termbase_terms_of_its_concepts(pair):
+    page, lang = pair
+    translated = Page(page.translation(lang))
+    text = translated.markdown().casefold()
+    missing = [entry[lang] for entry in TERMS.values()
+               if entry.get("page") == page.rel.removeprefix("docs/") and not uses_term(text, entry[lang])]
+    assert not missing, (f"{translated.rel} never uses the termbase term(s) {missing} for its concept(s): "
+                         "use them (any inflected form), or change i18n/termbase.yml for the whole site")
 
 
 @pytest.mark.parametrize("page", [p for p in ENGLISH if p.path.suffix == ".md"], ids=lambda p: p.rel)

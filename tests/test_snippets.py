@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -52,3 +53,19 @@ def test_install_command_installs_an_importable_gradprobe(tmp_path: Path):
                             env={**os.environ, "PYTHONPATH": str(target)}, cwd=tmp_path,
                             capture_output=True, text=True, check=True)
     assert result.stdout.startswith(str(target))
+
+
+@pytest.mark.parametrize("script", [s for s in sorted((ROOT / "snippets").glob("*.sh")) if s.name != "install.sh"],
+                         ids=lambda p: p.name)
+def test_shell_snippet_runs_in_a_copy_of_the_project(script: Path, tmp_path: Path):
+    """Shell blocks on the pages (the translation commands) run as written, from a fresh copy of the repo."""
+    for folder in ("docs", "snippets", "src", "i18n", "tests", "benchmarks", "hooks"):
+        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    env.pop("GLOSSARY_ROOT", None)
+    result = subprocess.run(["bash", "-euo", "pipefail", str(script)], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, f"{script.name} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
