@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import io
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -57,9 +58,19 @@ def render_svg(figure_id: str, language: str) -> bytes:
     x = spec.get("args", {}).get(spec["x"]) if "x" in spec else None
     fig = _resolve(spec["plot"])(series, title=text["title"], xlabel=text["xlabel"], ylabel=text["ylabel"], x=x)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     plt.close(fig)
-    return buffer.getvalue()
+    return minify_svg(buffer.getvalue().decode("utf-8")).encode("utf-8")
+
+
+def minify_svg(svg: str) -> str:
+    """Drop matplotlib's metadata, the whitespace it writes between tags and path points, and
+    coordinate digits beyond a hundredth of a point (invisible at any zoom a reader uses)."""
+    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
+    svg = re.sub(r"(?<=[\s\"(,])(-?\d+\.\d\d)\d+", r"\1", svg)
+    svg = re.sub(r' transform="rotate\(-?0 [^"]*\)"', "", svg)
+    svg = re.sub(r">\s+<", "><", svg)
+    return re.sub(r"\s*\n\s*", " ", svg)
 
 
 @event_priority(-110)  # after mkdocs-static-i18n (-100) has chosen this build's language

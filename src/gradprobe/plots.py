@@ -11,7 +11,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "gradprobe", "axes.grid": True, "grid.alpha": 0.3})
+plt.rcParams.update({
+    "svg.fonttype": "none",  # text stays text: small, selectable, drawn in the reader's sans-serif font
+    "svg.hashsalt": "gradprobe",  # stable ids, so a figure's file changes only when the figure does
+    "font.sans-serif": ["DejaVu Sans"],
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+})
 
 
 def wrap(text: str, width: int) -> str:
