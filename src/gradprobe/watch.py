@@ -18,6 +18,13 @@ class GradHistory:
 
     At most ``max_records`` rows are kept. When the buffer is full every other row is dropped
     and the sampling stride doubles, so a run of any length stays evenly covered from start to end.
+    Rows stay on the gradients' device until read, so recording never waits for a GPU.
+
+    Under ``DistributedDataParallel`` (pass the wrapper or its ``.module``; layers are named as in
+    the unwrapped model) every rank records the gradient *after* DDP's all-reduce: the gradient
+    averaged over all ranks, the same on every rank, and the one a single process would get on
+    the global batch (up to float rounding). Passes inside ``no_sync()`` are not all-reduced, so
+    there each rank records its own accumulated local gradient.
     """
 
     def __init__(self, model: nn.Module, every: int = 1, max_records: int = 2048,
@@ -26,6 +33,8 @@ class GradHistory:
             raise ValueError(f"every must be a positive number of backward passes, got {every}")
         if max_records < 2:
             raise ValueError(f"max_records must be at least 2, got {max_records}")
+        if isinstance(model, nn.parallel.DistributedDataParallel):
+            model = model.module
         self._index = LayerIndex.of(model)
         self._model_name = type(model).__name__
         self._thresholds = thresholds
@@ -54,7 +63,7 @@ class GradHistory:
     @property
     def norms(self) -> torch.Tensor:
         """Recorded norms, shape ``(len(steps), len(layers))``."""
-        return self._norms[: len(self._steps)].clone()
+        return self._norms[: len(self._steps)].to("cpu", copy=True)
 
     def report(self, row: int = -1) -> GradReport:
         """The recorded pass ``row`` (default: the latest) as a ``GradReport``."""
@@ -80,9 +89,15 @@ class GradHistory:
         step = self.passes
         self.passes += 1
         if step % self._stride == 0:
-            self._record(step, self._index.norms(self._model_name))
+            # Measure in a callback queued now, so that it runs after every callback queued during
+            # the pass: DDP queues its own when the last gradient is ready, and that one writes the
+            # all-reduced gradients into .grad.
+            torch.autograd.Variable._execution_engine.queue_callback(lambda: self._measure(step))
 
-    def _record(self, step: int, norms: list[float]) -> None:
+    def _measure(self, step: int) -> None:
+        self._record(step, self._index.norm_tensor(self._model_name))
+
+    def _record(self, step: int, norms: torch.Tensor) -> None:
         if len(self._steps) == len(self._norms):
             keep = [i for i, s in enumerate(self._steps) if s % (2 * self._stride) == 0]
             self._norms[: len(keep)] = self._norms[keep]
@@ -90,7 +105,9 @@ class GradHistory:
             self._stride *= 2
             if step % self._stride:
                 return
-        self._norms[len(self._steps)] = torch.tensor(norms, dtype=torch.float64)
+        if self._norms.device != norms.device:
+            self._norms = self._norms.to(norms.device)
+        self._norms[len(self._steps)] = norms
         self._steps.append(step)
 
 
@@ -103,6 +120,8 @@ def watch(model: nn.Module, every: int = 1, max_records: int = 2048,
     Works with any loop that calls ``backward()`` (plain PyTorch, Ultralytics, Lightning):
     parameter hooks fire as gradients accumulate and one batched norm computation runs when
     the backward pass ends. The hooks are removed on exit, also when the body raises.
+    Under ``DistributedDataParallel`` every rank records the all-reduced (averaged) gradient;
+    see ``GradHistory`` for what is recorded per rank.
     """
     history = GradHistory(model, every, max_records, thresholds)
     handles = history.attach()
