@@ -69,8 +69,35 @@ def page(browser, server):
     page = context.new_page()
     page.requests = []  # type: ignore[attr-defined]
     page.on("request", lambda r: page.requests.append(r.url))
+    page.sizes = {}  # type: ignore[attr-defined]
+    page.on("response", lambda r: page.sizes.__setitem__(r.url, len(r.body())) if r.ok else None)
     yield page
     context.close()
+
+
+SEARCH = re.compile(r"search/search_index\.json$|/workers/search|/lunr/")
+
+
+def page_weight(page) -> tuple[int, int]:
+    """(bytes the page loaded, bytes of the search engine), both uncompressed.
+
+    Search (its worker, the stemmer and the language's index) is reported apart from the page's
+    budget: a background worker loads it after the page has rendered, every page of a language
+    shares it, and it grows with the site, not with the page.
+    """
+    search = sum(size for u, size in page.sizes.items() if SEARCH.search(u.split("?")[0]))
+    return sum(page.sizes.values()) - search, search
+
+
+WEIGHTS: list[str] = []  # page, bytes, search bytes: written to test-artifacts/page-weights.tsv
+
+
+@pytest.fixture(scope="module", autouse=True)
+def page_weights_report() -> Iterator[None]:
+    yield
+    if WEIGHTS:
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "page-weights.tsv").write_text("page\tbytes\tsearch bytes\n" + "\n".join(WEIGHTS) + "\n")
 
 
 def url(page_name: str, lang: str) -> str:
@@ -93,6 +120,10 @@ def test_page_loads_with_switcher_math_figures_and_no_foreign_requests(page, ser
     origin = server.split("/", 3)[:3]
     foreign = [r for r in page.requests if r.split("/", 3)[:3] != origin and not r.startswith("data:")]
     assert not foreign, f"requests to other hosts: {foreign}"
+    total, search = page_weight(page)
+    WEIGHTS.append(f"{url(page_name, lang) or '/'}\t{total}\t{search}")
+    budget = NOTEBOOK_PAGE_BUDGET if page_name.startswith("notebooks/") else GLOSSARY_PAGE_BUDGET
+    assert total < budget, f"{url(page_name, lang)} weighs {total} bytes, over its budget of {budget}"
 
 
 def test_copy_button_copies_exactly_the_snippet(page):
@@ -130,36 +161,10 @@ def test_colour_scheme_toggle_switches_between_light_and_dark(page):
     assert {before, after} == {"default", "slate"}
 
 
-SEARCH = re.compile(r"search/search_index\.json$|/workers/search|/lunr/")
-
-
-def page_weight(page, path: str) -> tuple[int, int]:
-    """(bytes the page loads, bytes of the search engine), both uncompressed.
-
-    Search (its worker, the stemmer and the language's index) is reported apart from the page's
-    budget: a background worker loads it after the page has rendered, every page of a language
-    shares it, and it grows with the site, not with the page.
-    """
-    sizes: dict[str, int] = {}
-    page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())) if r.ok else None)
-    page.goto(path, wait_until="networkidle")
-    search = sum(size for u, size in sizes.items() if SEARCH.search(u.split("?")[0]))
-    return sum(sizes.values()) - search, search
-
-
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_glossary_page_weight_stays_under_budget_and_screenshot(page, lang):
-    total, index = page_weight(page, url("vanishing-gradient", lang))
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"vanishing-gradient-{lang}.png"), full_page=False)
-    (ARTIFACTS / f"weight-vanishing-gradient-{lang}.txt").write_text(f"page {total} bytes, search {index} bytes\n")
-    assert total < GLOSSARY_PAGE_BUDGET, f"vanishing-gradient ({lang}) weighs {total} bytes"
-
-
-def test_notebook_page_weight_is_reported(page):
-    total, index = page_weight(page, url("notebooks/vanishing-gradient-by-depth", "en"))
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "weight-notebook-vanishing-gradient-by-depth.txt").write_text(
-        f"page {total} bytes, search {index} bytes\n")
-    assert re.search(r"depth\s+sigmoid\s+relu", page.locator("article").inner_text())
-    assert total < NOTEBOOK_PAGE_BUDGET, f"the notebook page weighs {total} bytes"
+def test_screenshots_of_a_glossary_page_and_the_notebook(page, lang):
+    for name in ("vanishing-gradient", "notebooks/vanishing-gradient-by-depth"):
+        page.goto(url(name, lang), wait_until="networkidle")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name.replace('/', '-')}-{lang}.png"), full_page=False)
+    assert re.search(r"depth\s+sigmoid\s+relu", page.locator("article").inner_text()), "notebook outputs missing"
