@@ -1,3 +1,5 @@
+import math
+
 import pytest
 import torch
 from torch import nn
@@ -6,7 +8,7 @@ from gradprobe.models import ACTIVATIONS, mlp, sequence_model
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
-@pytest.mark.parametrize("init", ["default", "xavier", "he"])
+@pytest.mark.parametrize("init", ["default", "standard", "xavier", "he"])
 @pytest.mark.parametrize("norm", ["none", "batch", "layer"])
 def test_mlp_builds_every_combination(activation, init, norm):
     model = mlp(3, 16, 5, 2, activation, init, norm, residual=True)
@@ -29,6 +31,25 @@ def test_he_and_xavier_scale_the_weights_as_documented():
     xavier = mlp(1, 2000, 1000, 1, "tanh", "xavier").blocks[0].linear.weight
     assert he.var().item() == pytest.approx(2 / 1000, rel=0.02)
     assert xavier.var().item() == pytest.approx(2 / (1000 + 2000), rel=0.02)
+
+
+def test_standard_init_is_uniform_in_one_over_sqrt_fan_in_with_zero_bias():
+    torch.manual_seed(0)
+    layer = mlp(1, 2000, 1000, 1, "tanh", "standard").blocks[0].linear
+    bound = 1 / math.sqrt(1000)
+    assert layer.weight.abs().max().item() <= bound
+    assert layer.weight.abs().max().item() > 0.99 * bound
+    assert layer.weight.var().item() == pytest.approx(1 / (3 * 1000), rel=0.02)  # n Var[W] = 1/3
+    assert torch.count_nonzero(layer.bias).item() == 0
+
+
+def test_pytorch_default_draws_weights_like_standard_but_keeps_a_random_bias():
+    torch.manual_seed(0)
+    layer = mlp(1, 2000, 1000, 1, "tanh", "default").blocks[0].linear
+    bound = 1 / math.sqrt(1000)
+    assert layer.weight.abs().max().item() <= bound
+    assert layer.weight.var().item() == pytest.approx(1 / (3 * 1000), rel=0.02)
+    assert torch.count_nonzero(layer.bias).item() == 2000
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])

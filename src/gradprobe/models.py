@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 import torch
 from torch import nn
 
 Activation = Literal["sigmoid", "tanh", "relu", "leaky_relu", "gelu"]
-Init = Literal["default", "xavier", "he"]
+Init = Literal["default", "standard", "xavier", "he"]
 Norm = Literal["none", "batch", "layer"]
 Cell = Literal["rnn", "lstm", "gru"]
 
 ACTIVATIONS: dict[str, type[nn.Module]] = {
     "sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU, "leaky_relu": nn.LeakyReLU, "gelu": nn.GELU,
 }
-INITS = ("default", "xavier", "he")
+INITS = ("default", "standard", "xavier", "he")
 NORMS: dict[str, type[nn.Module] | None] = {"none": None, "batch": nn.BatchNorm1d, "layer": nn.LayerNorm}
 CELLS: dict[str, type[nn.RNNBase]] = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
@@ -62,10 +63,18 @@ class MLP(nn.Module):
 
 
 def init_linear(layer: nn.Linear, init: str, activation: str) -> None:
-    """Xavier/Glorot (normalized, gain 1 as in the paper) or He/Kaiming (fan-in) init; zero bias."""
+    """Re-initialize ``layer``; every scheme but ``default`` (PyTorch's own) zeroes the bias.
+
+    ``standard``: U[-1/sqrt(n_in), 1/sqrt(n_in)], the heuristic Glorot & Bengio (2010) start from;
+    ``xavier``: their normalized init, Var = 2/(n_in + n_out) (gain 1, as in the paper);
+    ``he``: He et al. (2015), normal with Var = 2/n_in (fan-in).
+    """
     if init == "default":
         return
-    if init == "xavier":
+    if init == "standard":
+        bound = 1 / math.sqrt(layer.in_features)
+        nn.init.uniform_(layer.weight, -bound, bound)
+    elif init == "xavier":
         nn.init.xavier_uniform_(layer.weight)
     else:
         nn.init.kaiming_normal_(layer.weight, nonlinearity="leaky_relu" if activation == "leaky_relu" else "relu")
