@@ -190,3 +190,19 @@ def test_edit_link_points_at_the_pages_own_language_file(built_site):
         edit = next(a["href"] for t, a in tags(html) if t == "a" and a.get("rel") == "edit")
         suffix = "" if lang == DEFAULT else f".{lang}"
         assert edit.endswith(f"docs/vanishing-gradient{suffix}.md")
+
+
+def test_sitemap_lists_every_page_with_its_alternates_in_every_language(built_site):
+    import xml.etree.ElementTree as ET
+
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    site_url = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)["site_url"]
+    entries = {u.findtext("s:loc", namespaces=ns): {a.get("hreflang"): a.get("href") for a in u.findall("x:link", ns)}
+               for u in ET.parse(built_site / "sitemap.xml").getroot().findall("s:url", ns)}
+    for page in PAGES:
+        stem = page.removeprefix("docs/").rsplit(".", 1)[0]
+        path = "" if stem == "index" else f"{stem}/"
+        loc = site_url + path
+        assert loc in entries, f"{loc} is not in sitemap.xml"
+        expected = {lang: site_url + ("" if lang == DEFAULT else f"{lang}/") + path for lang in LANGUAGES}
+        assert entries[loc] == expected, f"{loc}: sitemap alternates {entries[loc]}"
