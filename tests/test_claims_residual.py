@@ -1,0 +1,85 @@
+"""Each measurable sentence of docs/residual-connections.md, asserted."""
+
+import math
+
+import pytest
+
+from gradprobe.experiments.residual import DEEP, SHALLOW, gradient_by_block, loss_curves, train
+
+SEEDS = (0, 1, 2)  # the page's run and "two more random tasks and initializations"
+
+
+@pytest.fixture(scope="module")
+def curves():
+    return {seed: loss_curves(SHALLOW, DEEP, seed) for seed in SEEDS}
+
+
+@pytest.fixture(scope="module")
+def plain_deep():
+    return train(DEEP, False, 0)
+
+
+def test_depths_and_steps_quoted_on_the_page(curves):
+    assert (SHALLOW, DEEP) == (4, 32)
+    assert all(len(c) == 200 for c in curves[0].values())
+
+
+def test_plain_networks_start_between_2_5_and_3(curves):
+    assert all(2.5 <= curves[0][k][0] <= 3 for k in ("plain_shallow", "plain_deep"))
+
+
+def test_deep_plain_trains_to_a_loss_almost_80_times_higher(curves):
+    final = {k: v[-1] for k, v in curves[0].items()}
+    assert round(final["plain_shallow"], 3) == 0.011
+    assert round(final["plain_deep"], 2) == 0.84
+    assert 70 < final["plain_deep"] / final["plain_shallow"] < 80
+
+
+def test_deep_residual_is_below_both_shallow_networks(curves):
+    final = {k: v[-1] for k, v in curves[0].items()}
+    assert round(final["residual_deep"], 4) == 0.0019
+    assert round(final["residual_shallow"], 3) == 0.015
+    assert final["residual_deep"] < min(final["plain_shallow"], final["residual_shallow"])
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_order_is_the_same_for_every_seed(curves, seed):
+    final = {k: v[-1] for k, v in curves[seed].items()}
+    assert final["plain_deep"] > 10 * final["plain_shallow"]  # degradation
+    assert final["residual_deep"] < min(final["plain_shallow"], final["residual_shallow"])  # and its removal
+
+
+def test_deep_plain_gradients_do_not_vanish(plain_deep):
+    first = plain_deep.first_step
+    blocks, head = first.norms[:-1], first.norms[-1]
+    assert round(min(blocks), 2) == 0.41 and round(head, 2) == 0.60
+    assert min(blocks) / head > 2 / 3  # "at least two thirds as large as the output layer's"
+    assert first.ratio > 100  # "the first block more than 100 times as large"
+    assert first.verdict == "healthy" and plain_deep.last_step.verdict == "healthy"
+
+
+def test_deep_plain_forward_signal_has_the_spread_of_a_relu_of_a_standard_normal(plain_deep):
+    relu_of_normal = math.sqrt(0.5 - 1 / (2 * math.pi))
+    assert round(relu_of_normal, 2) == 0.58
+    assert round(plain_deep.feature_spread, 2) == 0.59
+
+
+def test_plain_gradient_grows_toward_the_input_by_two_orders_of_magnitude():
+    plain = gradient_by_block(DEEP)["plain"].norms[:-1]
+    assert 100 < max(plain) / min(plain) < 1000
+    assert sum(a > b for a, b in zip(plain, plain[1:])) >= 0.8 * (len(plain) - 1)  # mostly falling toward the output
+
+
+def test_residual_blocks_stay_level_and_the_head_reads_a_grown_stream():
+    residual = gradient_by_block(DEEP)["residual"]
+    blocks, head = residual.norms[:-1], residual.norms[-1]
+    assert round(min(blocks), 2) == 0.87 and round(max(blocks), 1) == 3.6
+    assert round(head) == 43
+    run = train(DEEP, True, 0)
+    assert round(run.feature_spread, 1) == 7.1
+    assert round(run.losses[0]) == 19
+
+
+def test_deep_residual_is_below_the_others_by_step_25(curves):
+    c = curves[0]
+    assert all(c["residual_deep"][24] < c[k][24] for k in ("plain_shallow", "plain_deep", "residual_shallow"))
