@@ -75,11 +75,12 @@ def test_not_a_module_is_a_clear_error():
 def test_nan_gradient_is_reported_with_the_first_bad_layer_not_raised():
     model = nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 2), nn.Linear(2, 1))
     model(torch.randn(3, 2)).sum().backward()
-    model[1].weight.grad[0, 0] = float("nan")
-    model[2].bias.grad[0] = float("inf")
+    model[0].weight.grad[0, 0] = float("nan")
+    model[1].bias.grad[0] = float("inf")
     report = gradprobe.grad_norms(model)
     assert report.verdict == "non-finite"
     assert report.first_non_finite == "1"
+    assert math.isfinite(report.norm("2"))
 
 
 def test_frozen_and_unused_layers():

@@ -22,11 +22,11 @@ def test_custom_thresholds_change_the_verdict():
     assert report(1e-2, 1.0, thresholds=Thresholds(vanishing_ratio=0.1)).verdict == "vanishing"
 
 
-def test_non_finite_names_the_first_bad_layer_in_forward_order():
-    r = report(1.0, math.nan, math.inf, 1.0)
+def test_non_finite_names_the_bad_layer_nearest_the_loss():
+    r = report(math.nan, math.nan, math.inf, 1.0)
     assert r.verdict == "non-finite"
-    assert r.first_non_finite == "layer1"
-    assert "first non-finite layer: layer1" in r.summary()
+    assert r.first_non_finite == "layer2"
+    assert "first non-finite layer: layer2" in r.summary()
 
 
 def test_ratio_total_norm_and_lookup():

@@ -42,8 +42,12 @@ class GradReport:
 
     @property
     def first_non_finite(self) -> str | None:
-        """Name of the first layer (in forward order) whose gradient holds NaN or Inf."""
-        return next((n for n, v in zip(self.layers, self.norms) if not math.isfinite(v)), None)
+        """The layer where the backward pass first met NaN or Inf: the non-finite layer nearest the loss.
+
+        The chain rule carries a NaN down to every layer below the one where it appeared, so in a
+        plain stack the layers under this one are non-finite too; they inherited it.
+        """
+        return next((n for n, v in zip(reversed(self.layers), reversed(self.norms)) if not math.isfinite(v)), None)
 
     @property
     def ratio(self) -> float:
@@ -86,7 +90,7 @@ class GradReport:
         return "\n".join(lines)
 
     def summary(self) -> str:
-        """One line: verdict, first/last ratio and, if any, the first non-finite layer."""
+        """One line: verdict, first/last ratio and, if any, the non-finite layer nearest the loss."""
         text = f"verdict: {self.verdict}  (first/last = {self.ratio:.1e})"
         if self.first_non_finite is not None:
             text += f"  first non-finite layer: {self.first_non_finite}"
