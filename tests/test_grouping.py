@@ -1,4 +1,4 @@
-"""gradprobe.grouping.group_layers and gradprobe.plots_attention.linear_lines."""
+"""gradprobe.grouping.group_layers and gradprobe.plots.linear_lines."""
 
 import math
 
@@ -9,7 +9,7 @@ from torch import nn
 
 from gradprobe import GradReport, Thresholds, grad_norms
 from gradprobe.grouping import group_layers
-from gradprobe.plots_attention import linear_lines
+from gradprobe.plots import linear_lines
 
 
 def test_group_layers_merges_by_dotted_prefix_in_first_appearance_order():

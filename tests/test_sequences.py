@@ -10,7 +10,7 @@ from torch import nn
 from gradprobe import NoGradientError
 from gradprobe.experiments.threads import single_threaded
 from gradprobe.models import sequence_model
-from gradprobe.plots_recurrent import step_lines
+from gradprobe.plots import step_lines
 from gradprobe.sequences import set_keep_gate_bias, step_grad_norms
 
 

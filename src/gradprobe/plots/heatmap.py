@@ -1,40 +1,14 @@
-"""Matplotlib figures of gradient norms; every text on them is passed in, so pages can localize it."""
+"""Heatmap figures: a grid of values, one row per series, colour on a logarithmic scale."""
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Mapping, Sequence
 
-import matplotlib
+import numpy as np
+from matplotlib.colors import LogNorm
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-plt.rcParams.update({
-    "svg.fonttype": "none",  # text stays text: small, selectable, drawn in the reader's sans-serif font
-    "svg.hashsalt": "gradprobe",  # stable ids, so a figure's file changes only when the figure does
-    "font.sans-serif": ["DejaVu Sans"],
-    "axes.grid": True,
-    "grid.alpha": 0.3,
-})
-
-
-def wrap(text: str, width: int) -> str:
-    """Break a label into lines of at most ``width`` characters (translations run longer)."""
-    return "\n".join(textwrap.wrap(text, width)) or text
-
-
-def log_lines(series: Mapping[str, Sequence[float]], *, title: str, xlabel: str, ylabel: str,
-              x: Sequence[float] | None = None) -> Figure:
-    """One line per series on a logarithmic y axis (x defaults to 0, 1, 2, ...)."""
-    fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
-    for label, values in series.items():
-        xs = list(x) if x is not None else list(range(len(values)))
-        ax.semilogy(xs, list(values), marker="o", markersize=3, label=label)
-    ax.set(title=wrap(title, 60), xlabel=wrap(xlabel, 80), ylabel=wrap(ylabel, 45))
-    ax.legend()
-    return fig
+from .style import label, new_figure
 
 
 def log_heatmap(series: Mapping[str, Sequence[float]], *, title: str, xlabel: str, ylabel: str,
@@ -44,9 +18,6 @@ def log_heatmap(series: Mapping[str, Sequence[float]], *, title: str, xlabel: st
     Meant for per-layer norms over training steps: rows are layers, columns steps. Zeros and
     non-finite values are left blank. Large grids are rasterized to keep the SVG small.
     """
-    import numpy as np
-    from matplotlib.colors import LogNorm
-
     if not series:
         raise ValueError("log_heatmap needs at least one series")
     lengths = {len(values) for values in series.values()}
@@ -59,7 +30,7 @@ def log_heatmap(series: Mapping[str, Sequence[float]], *, title: str, xlabel: st
         raise ValueError(f"{len(xs)} x values for {grid.shape[1]} columns")
     edges = np.concatenate([xs - 0.5, xs[-1:] + 0.5]) if len(xs) < 2 or np.allclose(np.diff(xs), 1) else (
         np.concatenate([[xs[0] - (xs[1] - xs[0]) / 2], (xs[1:] + xs[:-1]) / 2, [xs[-1] + (xs[-1] - xs[-2]) / 2]]))
-    fig, ax = plt.subplots(figsize=(7, 0.25 * len(series) + 1.6), layout="constrained")
+    fig, ax = new_figure(height=0.25 * len(series) + 1.6)
     lows, highs = grid.min(), grid.max()
     norm = LogNorm(vmin=lows, vmax=highs) if grid.count() and lows < highs else None
     mesh = ax.pcolormesh(edges, np.arange(len(series) + 1), grid, norm=norm, cmap="viridis",
@@ -68,5 +39,5 @@ def log_heatmap(series: Mapping[str, Sequence[float]], *, title: str, xlabel: st
     ax.invert_yaxis()
     ax.grid(False)
     fig.colorbar(mesh, ax=ax, pad=0.02)
-    ax.set(title=wrap(title, 60), xlabel=wrap(xlabel, 80), ylabel=wrap(ylabel, 45))
+    label(ax, title, xlabel, ylabel)
     return fig
