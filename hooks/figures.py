@@ -64,13 +64,32 @@ def render_svg(figure_id: str, language: str) -> bytes:
 
 
 def minify_svg(svg: str) -> str:
-    """Drop matplotlib's metadata, the whitespace it writes between tags and path points, and
-    coordinate digits beyond a hundredth of a point (invisible at any zoom a reader uses)."""
+    """Drop matplotlib's metadata, the whitespace it writes between tags and path points, coordinate
+    digits beyond a hundredth of a point (invisible at any zoom a reader uses) and ids nothing refers
+    to, and turn every style repeated on several elements into one CSS class."""
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
     svg = re.sub(r"(?<=[\s\"(,])(-?\d+\.\d\d)\d+", r"\1", svg)
     svg = re.sub(r' transform="rotate\(-?0 [^"]*\)"', "", svg)
     svg = re.sub(r">\s+<", "><", svg)
-    return re.sub(r"\s*\n\s*", " ", svg)
+    svg = re.sub(r"\s*\n\s*", " ", svg)
+    referenced = set(re.findall(r"#([\w-]+)", svg))
+    svg = re.sub(r' id="([\w.-]+)"', lambda m: m[0] if m[1] in referenced else "", svg)
+    return _styles_to_classes(svg)
+
+
+def _styles_to_classes(svg: str) -> str:
+    """Replace each ``style="..."`` used more than once by a short class, defined once in a <style>."""
+    counts: dict[str, int] = {}
+    for style in re.findall(r' style="([^"]*)"', svg):
+        counts[style] = counts.get(style, 0) + 1
+    repeated = [style for style, n in sorted(counts.items(), key=lambda item: -item[1]) if n > 1]
+    names = {style: f"s{i}" for i, style in enumerate(repeated)}
+    if not names:
+        return svg
+    svg = re.sub(r' style="([^"]*)"', lambda m: f' class="{names[m[1]]}"' if m[1] in names else m[0], svg)
+    rules = "".join(f".{name}{{{style}}}" for style, name in names.items())
+    return svg.replace("</style>", rules + "</style>", 1) if "</style>" in svg else svg.replace(
+        "><", f"><style>{rules}</style><", 1)
 
 
 @event_priority(-110)  # after mkdocs-static-i18n (-100) has chosen this build's language

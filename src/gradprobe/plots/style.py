@@ -23,7 +23,7 @@ plt.rcParams.update({
 
 def wrap(text: str, width: int) -> str:
     """Break a label into lines of at most ``width`` characters (translations run longer)."""
-    return "\n".join(textwrap.wrap(text, width)) or text
+    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False)) or text
 
 
 def new_figure(height: float = 4) -> tuple[Figure, Axes]:
