@@ -59,24 +59,26 @@ def watch_timed(spent: list[float]) -> Monitor:
         history = gradprobe.GradHistory(model)
         for name in ("_on_grad_ready", "_on_backward_end", "_measure"):  # instance attributes win
             setattr(history, name, timed(getattr(history, name)))
-        handles = history.attach()
-        try:
+        with attached(history):
             yield nothing
-        finally:
-            for handle in handles:
-                handle.remove()
     return monitor
 
 
 @contextmanager
-def watch_v010(model: nn.Module) -> Iterator[Callable[[], object]]:
-    history = HistoryV010(model)
+def attached(history: gradprobe.GradHistory | HistoryV010) -> Iterator[None]:
+    """A history's parameter hooks, attached for the block and removed after it."""
     handles = history.attach()
     try:
-        yield nothing
+        yield
     finally:
         for handle in handles:
             handle.remove()
+
+
+@contextmanager
+def watch_v010(model: nn.Module) -> Iterator[Callable[[], object]]:
+    with attached(HistoryV010(model)):
+        yield nothing
 
 
 @contextmanager
