@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 ADDRESS ?= 127.0.0.1:8000
+# Portable floating point (see tests/conftest.py): the site's figures and the tests compute the same numbers.
+export ATEN_CPU_CAPABILITY ?= default
+export MKL_CBWR ?= COMPATIBLE
+export ONEDNN_MAX_CPU_ISA ?= SSE41
 
 .PHONY: serve test outputs build chromium
 

@@ -9,6 +9,15 @@ from pathlib import Path
 
 import pytest
 
+# Portable floating point: the same numbers on every x86-64 CPU, so the numbers the pages print are the
+# numbers CI measures wherever it runs. Without these, MKL and ATen pick kernels by CPU (AVX2, AVX-512)
+# and chaotic runs (a divergence step, a dying-ReLU count) change from one machine to the next.
+# The Makefile exports the same settings for the site build; they must be set before torch loads.
+NUMERICS = {"ATEN_CPU_CAPABILITY": "default", "MKL_CBWR": "COMPATIBLE", "ONEDNN_MAX_CPU_ISA": "SSE41"}
+assert "torch" not in sys.modules, "conftest.py must set the numerics environment before torch is imported"
+for _name, _value in NUMERICS.items():
+    os.environ.setdefault(_name, _value)
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -26,7 +35,9 @@ def update_outputs(request: pytest.FixtureRequest) -> bool:
 
 def run_python(script: Path, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """Run a script in a fresh interpreter, from ``cwd``, failing with its stderr if it fails."""
-    env = {**os.environ, "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}
+    env = {**os.environ, "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg", "LANG": "C.UTF-8"}
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):  # gradprobe links its verdicts in the locale's language
+        env.pop(variable, None)
     result = subprocess.run([sys.executable, str(script)], cwd=cwd, env=env, capture_output=True,
                             text=True, timeout=timeout)
     assert result.returncode == 0, f"{script.relative_to(ROOT)} failed:\n{result.stderr}"

@@ -99,4 +99,6 @@ def test_frozen_and_unused_layers():
 
     heads = TwoHeads()
     heads(torch.randn(3, 2)).sum().backward()
-    assert gradprobe.grad_norms(heads).norm("unused") == 0.0
+    report = gradprobe.grad_norms(heads)
+    assert report.norm("unused") is None
+    assert "no grad" in report.table().splitlines()[2]

@@ -193,6 +193,9 @@ def test_watch_training_records_the_trainers_model_before_clipping():
     assert len(run.history.steps) == 3 and run.trainer is trainer
     assert all(run.history.report(i).total_norm > 10 for i in range(3))
     assert run.step_norms == pytest.approx([10.0] * 3, rel=1e-5)
+    steps = [run.steps.report(i) for i in range(3)]
+    assert all(r.clipped for r in steps)
+    assert [r.pre_clip_total for r in steps] == pytest.approx([run.history.report(i).total_norm for i in range(3)], rel=1e-6)
     (trained(torch.randn(16, 4)).sum()).backward()
     assert run.history.passes == 3, "hooks must be removed when the block ends"
 

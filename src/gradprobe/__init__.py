@@ -1,12 +1,14 @@
 """gradprobe: measure per-layer gradient norms and spot vanishing or exploding gradients."""
 
 from .errors import GradProbeError, NoGradientError, NoTrainableParametersError
+from .grouping import group_layers
+from .history import GradHistory
 from .measure import grad_norms
 from .report import GradReport, Thresholds
-from .watch import GradHistory, watch
+from .watch import watch
 
 __all__ = [
     "GradHistory", "GradProbeError", "GradReport", "NoGradientError", "NoTrainableParametersError",
-    "Thresholds", "grad_norms", "watch",
+    "Thresholds", "grad_norms", "group_layers", "watch",
 ]
 __version__ = "0.1.0"

@@ -1,89 +1,177 @@
-"""Which modules count as layers, and how their gradients are turned into per-layer norms."""
+"""Which parameters make up which layer, and how their gradients become per-layer norms."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import torch
 from torch import nn
 
 from .errors import NoGradientError, NoTrainableParametersError
+from .norms import tensor_norms
+
+ROOT = "<root>"
+"""How a parameter owned directly by the model itself is named: ``<root>.class_token``."""
+
+
+@dataclass(frozen=True)
+class LayerNorms:
+    """Per-layer gradient norms of one measurement, still on the gradients' device."""
+
+    norms: torch.Tensor  # float64, one per layer of the index (definition order); 0 where no gradient
+    total: torch.Tensor  # float64 scalar: norm of every distinct gradient together
+    has_grad: tuple[bool, ...]  # per layer: did any of its parameters get a gradient
 
 
 @dataclass(frozen=True)
 class LayerIndex:
-    """The trainable layers of a model: every module that owns trainable parameters itself.
+    """The layers of a model and the parameters of each, in definition order.
 
-    Layers are named as ``model.named_modules()`` names them and kept in module definition
-    order, which is the forward order of sequential models (MLPs, CNN stages, YOLO's layer list).
-    The parameter-to-layer grouping is computed once here, so each measurement is one batched
-    norm over the gradients plus a handful of tensor operations, whatever the number of layers.
+    A layer is a module without children that owns parameters (a ``Linear``, a ``Conv2d``,
+    an ``LSTM``), named as ``named_modules`` names it. A parameter owned directly by a module
+    that also has children (a ViT's ``class_token``) is a layer of its own, named by the
+    parameter's full name (``encoder.pos_embedding``; ``<root>.class_token`` on the model itself).
+    A parameter used by several modules (tied embeddings) belongs to each of them: its gradient
+    counts in every such layer's norm, once in the total, and the layers are listed in ``shared``.
     """
 
     names: tuple[str, ...]
-    params: tuple[nn.Parameter, ...]
-    layer_of_param: torch.Tensor  # int64, params[i] belongs to layer layer_of_param[i]
-    _owners_on: dict[torch.device, torch.Tensor] = field(default_factory=dict, compare=False, repr=False)
+    params: tuple[nn.Parameter, ...]  # each distinct parameter once
+    layer_params: tuple[tuple[int, ...], ...]  # per layer, indices into params
+    shared: dict[str, tuple[str, ...]]  # layer -> the other layers that share a parameter with it
+    _pairs: tuple[torch.Tensor, torch.Tensor] = field(compare=False, repr=False)  # (param, layer) of each use
+    _pairs_on: dict[torch.device, tuple[torch.Tensor, torch.Tensor]] = field(
+        default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def of(cls, model: nn.Module) -> LayerIndex:
+    def of(cls, model: nn.Module, *, trainable_only: bool = True) -> LayerIndex:
+        """Index ``model``'s parameters (only those with ``requires_grad`` unless ``trainable_only=False``)."""
         if not isinstance(model, nn.Module):
             raise TypeError(f"expected a torch.nn.Module, got {type(model).__name__}")
         names: list[str] = []
+        members: list[list[int]] = []
         params: list[nn.Parameter] = []
-        owners: list[int] = []
-        seen: set[int] = set()
+        position: dict[int, int] = {}
+
+        def add(name: str, owned: list[nn.Parameter]) -> None:
+            indices = []
+            for p in owned:
+                if id(p) not in position:
+                    position[id(p)] = len(params)
+                    params.append(p)
+                indices.append(position[id(p)])
+            names.append(name)
+            members.append(indices)
+
         for name, module in model.named_modules():
-            own = [p for p in module.parameters(recurse=False) if p.requires_grad and id(p) not in seen]
-            if not own:
+            owned = [(n, p) for n, p in module.named_parameters(recurse=False) if p.requires_grad or not trainable_only]
+            if not owned:
                 continue
-            seen.update(id(p) for p in own)
-            owners += [len(names)] * len(own)
-            names.append(name or type(module).__name__)
-            params += own
+            if next(module.children(), None) is None:
+                add(name or type(model).__name__, [p for _, p in owned])
+            else:
+                for param_name, p in owned:
+                    add(f"{name or ROOT}.{param_name}", [p])
         if not params:
             raise NoTrainableParametersError(
                 f"{type(model).__name__} has no trainable parameters (none with requires_grad=True): "
                 "unfreeze at least one layer before measuring its gradients"
             )
-        return cls(tuple(names), tuple(params), torch.tensor(owners, dtype=torch.long))
+        users: dict[int, list[int]] = {}
+        for layer, indices in enumerate(members):
+            for i in indices:
+                users.setdefault(i, []).append(layer)
+        shared: dict[str, set[str]] = {}
+        for layers in users.values():
+            for layer in layers if len(layers) > 1 else ():
+                shared.setdefault(names[layer], set()).update(names[o] for o in layers if o != layer)
+        pairs = [(i, layer) for layer, indices in enumerate(members) for i in indices]
+        return cls(tuple(names), tuple(params), tuple(tuple(m) for m in members),
+                   {k: tuple(sorted(v, key=names.index)) for k, v in shared.items()},
+                   (torch.tensor([p for p, _ in pairs]), torch.tensor([layer for _, layer in pairs])))
 
-    def norm_tensor(self, model_name: str = "model") -> torch.Tensor:
-        """Per-layer L2 norms of the current ``.grad`` of every parameter, as a float64 tensor.
+    def measure(self, with_grad: Collection[int] | None = None, model_name: str = "model") -> LayerNorms:
+        """Per-layer norms of the current ``.grad`` of the parameters in ``with_grad``.
 
-        The tensor stays on the gradients' device (CPU if they span several), so reading it
-        later does not block a GPU now. Parameters without a gradient count as zero.
+        ``with_grad`` lists the indices (into ``params``) of the parameters that got a gradient;
+        by default, every parameter whose ``.grad`` is not ``None``. Layers none of whose parameters
+        is listed have ``has_grad`` False and norm 0. Raises ``NoGradientError`` if none is listed.
         """
-        grads = [p.grad for p in self.params]
-        owners = self.layer_of_param
-        missing = [i for i, g in enumerate(grads) if g is None]
-        if missing:
-            if len(missing) == len(grads):
-                raise NoGradientError(
-                    f"no parameter of {model_name} has a gradient: call loss.backward() before measuring, "
-                    "and measure before optimizer.zero_grad()"
-                )
-            present = [i for i, g in enumerate(grads) if g is not None]
-            grads, owners = [grads[i] for i in present], owners[present]
-        with torch.no_grad():
-            per_param = torch._foreach_norm(grads)
-            device = per_param[0].device
-            if device.type == "mps" or any(n.device != device for n in per_param[1:]):
-                per_param, device = [n.cpu() for n in per_param], torch.device("cpu")  # few scalars
-            squares = torch.stack(per_param).double().square_()
-            per_layer = torch.zeros(len(self.names), dtype=squares.dtype, device=device)
-            if device.type != "cpu":  # copy the grouping to that device once, not at every pass
-                owners = self._on(device) if owners is self.layer_of_param else owners.to(device)
-            return per_layer.index_add_(0, owners, squares).sqrt_()
+        if with_grad is None:
+            with_grad = [i for i, p in enumerate(self.params) if p.grad is not None]
+        chosen = sorted(i for i in with_grad if self.params[i].grad is not None)
+        if not chosen:
+            raise NoGradientError(
+                f"no parameter of {model_name} has a gradient: call loss.backward() before measuring, "
+                "and measure before optimizer.zero_grad()"
+            )
+        norms = tensor_norms([self.params[i].grad for i in chosen])  # type: ignore[misc]
+        squares = norms.square()
+        device = squares.device
+        pair_param, pair_layer = self._on(device)
+        if len(chosen) == len(self.params):
+            has_grad = (True,) * len(self.names)
+        else:
+            slot = torch.full((len(self.params),), -1, dtype=torch.long)
+            slot[chosen] = torch.arange(len(chosen))
+            keep = slot[self._pairs[0]] >= 0
+            pair_param, pair_layer = slot[self._pairs[0]][keep].to(device), self._pairs[1][keep].to(device)
+            present = set(chosen)
+            has_grad = tuple(any(i in present for i in members) for members in self.layer_params)
+        per_layer = torch.zeros(len(self.names), dtype=torch.float64, device=device)
+        per_layer.index_add_(0, pair_layer, squares[pair_param])
+        return LayerNorms(per_layer.sqrt_(), squares.sum().sqrt(), has_grad)
 
-    def _on(self, device: torch.device) -> torch.Tensor:
-        if device not in self._owners_on:
-            self._owners_on[device] = self.layer_of_param.to(device)
-        return self._owners_on[device]
+    def _on(self, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+        if device not in self._pairs_on:
+            self._pairs_on[device] = (self._pairs[0].to(device), self._pairs[1].to(device))
+        return self._pairs_on[device]
 
-    def norms(self, model_name: str = "model") -> list[float]:
-        """Per-layer L2 norms of the current ``.grad`` of every parameter, computed in one batch.
+    def forward_order(self, param_position: dict[int, float]) -> list[int]:
+        """Layer indices sorted input-most first.
 
-        Parameters without a gradient (unused in this pass) count as zero.
+        ``param_position`` maps parameter indices to where the data meets them (smaller is nearer
+        the input). A layer sits where the data first meets one of its parameters; a layer with no
+        known position keeps its place in definition order, right after the layer defined before it.
         """
-        return self.norm_tensor(model_name).tolist()
+        keys = []
+        last = float("-inf")
+        for layer, members in enumerate(self.layer_params):
+            known = [param_position[i] for i in members if i in param_position]
+            if known:
+                last = min(known)
+                keys.append((last, 0, layer))
+            else:
+                keys.append((last, 1, layer))
+        return [layer for *_, layer in sorted(keys)]
+
+
+def graph_positions(loss: torch.Tensor, params: Sequence[nn.Parameter]) -> dict[int, float]:
+    """Where the data meets each parameter, read from ``loss``'s autograd graph.
+
+    The position of a parameter is the sequence number of the first operation of the forward
+    pass that used it (autograd numbers operations in the order they ran). The graph's nodes
+    outlive ``backward()``, so this works before or after it.
+    """
+    if not isinstance(loss, torch.Tensor) or loss.grad_fn is None:
+        raise ValueError("loss must be the tensor backward() was (or will be) called on, with a grad_fn: "
+                         "pass the loss itself, not loss.item() or a detached copy")
+    index = {id(p): i for i, p in enumerate(params)}
+    found: dict[int, float] = {}
+    stack, seen = [loss.grad_fn], {id(loss.grad_fn)}
+    while stack:
+        node = stack.pop()
+        order = node._sequence_nr()
+        for child, _ in node.next_functions:
+            if child is None:
+                continue
+            variable = getattr(child, "variable", None)
+            if variable is not None:
+                i = index.get(id(variable))
+                if i is not None:
+                    found[i] = min(found.get(i, order), order)
+            elif id(child) not in seen:
+                seen.add(id(child))
+                stack.append(child)
+    return found

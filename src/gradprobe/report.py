@@ -1,12 +1,15 @@
-"""The per-layer gradient report: norms, first/last ratio, verdict and a readable table."""
+"""The per-layer gradient report: norms, first/last ratio, verdict with its cause, and a readable table."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Literal
 
-Verdict = Literal["healthy", "vanishing", "exploding", "non-finite"]
+from .site import fix_url
+
+Verdict = Literal["healthy", "vanishing", "exploding", "non-finite", "skipped"]
 
 
 # --8<-- [start:thresholds]
@@ -14,7 +17,8 @@ Verdict = Literal["healthy", "vanishing", "exploding", "non-finite"]
 class Thresholds:
     """When a report is called vanishing or exploding.
 
-    ``ratio`` is the first layer's gradient norm divided by the last layer's.
+    ``ratio`` is the input-most layer's gradient norm divided by the output-most layer's,
+    among the layers that got a gradient.
     """
 
     vanishing_ratio: float = 1e-3  # first layer gets < 1/1000 of the last layer's gradient
@@ -28,11 +32,28 @@ DEFAULT_THRESHOLDS = Thresholds()
 
 @dataclass(frozen=True)
 class GradReport:
-    """Gradient norms of one backward pass, one entry per layer in forward order."""
+    """Gradient norms of one backward pass (or one optimizer step), one entry per layer, input-most first.
+
+    ``norms[i]`` is ``None`` for a layer that got no gradient (unused in this pass): such layers
+    are shown but never decide the ratio or the verdict. ``shared`` maps a layer to the layers it
+    shares a parameter with (tied weights: that gradient counts in each of their norms, once in
+    ``total_norm``). ``loss_scale`` is the GradScaler scale divided out of the norms (``None``: no
+    scaler was given); ``skipped`` marks a pass whose scaled gradients overflowed, a step GradScaler
+    skips. ``pre_clip_total`` and ``clipped`` describe an optimizer step (``watch(optimizer=...)``):
+    the total norm before clipping and whether clipping changed the gradient. ``lang`` picks the
+    language of the glossary page a verdict links to (default: the user's locale, else English).
+    """
 
     layers: tuple[str, ...]
-    norms: tuple[float, ...]
+    norms: tuple[float | None, ...]
     thresholds: Thresholds = DEFAULT_THRESHOLDS
+    shared: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    total: float | None = None
+    loss_scale: float | None = None
+    skipped: bool = False
+    pre_clip_total: float | None = None
+    clipped: bool | None = None
+    lang: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if len(self.layers) != len(self.norms):
@@ -41,18 +62,26 @@ class GradReport:
             raise ValueError("a GradReport needs at least one layer")
 
     @property
+    def measured(self) -> tuple[tuple[str, float], ...]:
+        """(layer, norm) of the layers that got a gradient, input-most first."""
+        return tuple((n, v) for n, v in zip(self.layers, self.norms) if v is not None)
+
+    @property
     def first_non_finite(self) -> str | None:
         """The layer where the backward pass first met NaN or Inf: the non-finite layer nearest the loss.
 
         The chain rule carries a NaN down to every layer below the one where it appeared, so in a
         plain stack the layers under this one are non-finite too; they inherited it.
         """
-        return next((n for n, v in zip(reversed(self.layers), reversed(self.norms)) if not math.isfinite(v)), None)
+        return next((n for n, v in reversed(self.measured) if not math.isfinite(v)), None)
 
     @property
     def ratio(self) -> float:
-        """First layer's norm over the last layer's (``nan`` if both are zero or non-finite)."""
-        first, last = self.norms[0], self.norms[-1]
+        """Input-most over output-most norm, among layers with a gradient (``nan`` if undefined)."""
+        measured = self.measured
+        if not measured:
+            return math.nan
+        first, last = measured[0][1], measured[-1][1]
         if last == 0.0:
             return math.inf if first > 0.0 else math.nan
         return first / last
@@ -60,41 +89,128 @@ class GradReport:
     @property
     def total_norm(self) -> float:
         """Norm of all gradients together: the value ``clip_grad_norm_`` would see."""
-        return math.sqrt(math.fsum(v * v for v in self.norms))
+        if self.total is not None:
+            return self.total
+        return math.sqrt(math.fsum(v * v for _, v in self.measured))
 
     @property
     def verdict(self) -> Verdict:
-        """``non-finite``, ``exploding``, ``vanishing`` or ``healthy`` (checked in that order)."""
+        """``skipped``, ``non-finite``, ``exploding``, ``vanishing`` or ``healthy`` (checked in that order)."""
         t = self.thresholds
+        if self.skipped:
+            return "skipped"
         if self.first_non_finite is not None:
             return "non-finite"
-        if max(self.norms) > t.exploding_norm or self.ratio > t.exploding_ratio:
+        values = [v for _, v in self.measured]
+        if not values:
+            return "healthy"
+        if max(values) > t.exploding_norm or self.ratio > t.exploding_ratio:
             return "exploding"
-        if all(v == 0.0 for v in self.norms) or self.ratio < t.vanishing_ratio:
+        if all(v == 0.0 for v in values) or self.ratio < t.vanishing_ratio:
             return "vanishing"
         return "healthy"
 
-    def norm(self, layer: str) -> float:
-        """Gradient norm of one layer, by its ``named_modules`` name."""
+    @property
+    def cause(self) -> str:
+        """Where the verdict comes from, in words: which layers, and by how much the norm falls or rises."""
+        verdict, measured = self.verdict, self.measured
+        if verdict == "skipped":
+            return (f"the gradients scaled by {self.loss_scale:g} overflowed: GradScaler skips this step "
+                    "and lowers the scale; not a problem of the model")
+        if verdict == "non-finite":
+            return f"NaN/Inf first met at `{self.first_non_finite}` (the layers below it inherit it)"
+        if verdict == "healthy" or not measured:
+            return f"the norms stay within the thresholds (first/last = {self.ratio:.1e})"
+        names, values = [n for n, _ in measured], [v for _, v in measured]
+        if verdict == "exploding" and max(values) > self.thresholds.exploding_norm:
+            i = max(range(len(values)), key=values.__getitem__)
+            text = f"`{names[i]}` has gradient norm {values[i]:.2e} > {self.thresholds.exploding_norm:g}"
+            if self.loss_scale is None:
+                text += (" (training with torch.amp.GradScaler? its gradients are multiplied by the loss "
+                         "scale until unscale_: pass scaler= to watch())")
+            return text
+        logs = [math.log10(v) if v > 0 else -math.inf for v in values]
+        if verdict == "vanishing":  # from where the norms leave their top decade, down to the smallest
+            low = min(range(len(logs)), key=lambda i: (logs[i], i))
+            top = max(logs[low:])
+            start = next(i for i in range(low, len(logs)) if logs[i] >= top - 1)
+            if values[low] == 0.0:
+                return f"norms fall to zero from `{names[start]}` down to `{names[low]}`"
+            return f"norms fall by {values[low] / values[start]:.0e} from `{names[start]}` down to `{names[low]}`"
+        high = max(range(len(logs)), key=lambda i: (logs[i], -i))
+        bottom = min(logs[high:])
+        start = next(i for i in range(high, len(logs)) if logs[i] <= bottom + 1)
+        return f"norms rise by {values[high] / values[start]:.0e} from `{names[start]}` down to `{names[high]}`"
+
+    def norm(self, layer: str) -> float | None:
+        """Gradient norm of one layer, by name (``None`` if it got no gradient)."""
         try:
             return self.norms[self.layers.index(layer)]
         except ValueError:
             raise KeyError(f"no layer named {layer!r}; layers are: {', '.join(self.layers)}") from None
 
-    def table(self) -> str:
-        """Aligned text table of the norms followed by a summary line."""
-        width = max(len("layer"), *(len(n) for n in self.layers))
+    def table(self, top: int | None = None) -> str:
+        """Aligned text table of the norms followed by the summary.
+
+        ``top=k`` keeps the table short for a deep model: it lists the input-most and output-most
+        layers with a gradient, the layers the verdict names, and the layers whose norms stray
+        furthest from the median, ``k`` rows in all at least those; the rows left out are counted.
+        Group a model's layers into blocks first with ``group_layers`` to read it block by block.
+        """
+        shown = self._rows_to_show(top)
+        width = max(len("layer"), *(len(self.layers[i]) for i in shown))
         lines = [f"{'#':>3}  {'layer':<{width}}  {'grad norm':>9}"]
-        lines += [f"{i:>3}  {n:<{width}}  {v:>9.2e}" for i, (n, v) in enumerate(zip(self.layers, self.norms))]
+        previous = -1
+        for i in shown:
+            if i > previous + 1:
+                lines.append(_elided(i - previous - 1))
+            value = self.norms[i]
+            text = f"{value:>9.2e}" if value is not None else f"{'no grad':>9}"
+            note = f"  shared with {', '.join(self.shared[self.layers[i]])}" if self.layers[i] in self.shared else ""
+            lines.append(f"{i:>3}  {self.layers[i]:<{width}}  {text}{note}")
+            previous = i
+        if previous < len(self.layers) - 1:
+            lines.append(_elided(len(self.layers) - 1 - previous))
         lines.append(self.summary())
         return "\n".join(lines)
 
-    def summary(self) -> str:
-        """One line: verdict, first/last ratio and, if any, the non-finite layer nearest the loss."""
-        text = f"verdict: {self.verdict}  (first/last = {self.ratio:.1e})"
-        if self.first_non_finite is not None:
-            text += f"  first non-finite layer: {self.first_non_finite}"
+    def _rows_to_show(self, top: int | None) -> list[int]:
+        if top is None or top >= len(self.layers):
+            return list(range(len(self.layers)))
+        if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+            raise ValueError(f"top must be a positive number of rows, got {top!r}")
+        with_grad = [i for i, v in enumerate(self.norms) if v is not None]
+        keep = {with_grad[0], with_grad[-1]} if with_grad else set()
+        keep.update(self.layers.index(name) for name in self.cause.split("`")[1::2] if name in self.layers)
+        finite = sorted(math.log10(v) for i in with_grad if (v := self.norms[i]) and math.isfinite(v) and v > 0)
+        median = finite[len(finite) // 2] if finite else 0.0
+
+        def stray(i: int) -> float:
+            v = self.norms[i]
+            return abs(math.log10(v) - median) if v and math.isfinite(v) and v > 0 else math.inf
+
+        for i in sorted(with_grad, key=stray, reverse=True):
+            if len(keep) >= top:
+                break
+            keep.add(i)
+        return sorted(keep)
+
+    def summary(self, lang: str | None = None) -> str:
+        """One line: verdict, first/last ratio and the cause; a verdict other than healthy ends with
+        the address of the glossary page that explains its fixes, in ``lang`` (default: the report's
+        ``lang``, else the user's locale, else English)."""
+        verdict = self.verdict
+        text = f"verdict: {verdict}  (first/last = {self.ratio:.1e})"
+        if self.pre_clip_total is not None:
+            text += f"  total {self.total_norm:.3g}, before clipping {self.pre_clip_total:.3g}"
+            text += " (clipped)" if self.clipped else ""
+        if verdict != "healthy":
+            text += f": {self.cause}; see {fix_url(verdict, lang or self.lang)}"
         return text
 
     def __str__(self) -> str:
         return self.table()
+
+
+def _elided(count: int) -> str:
+    return f"{'':>3}  ... {count} more layer{'s' if count > 1 else ''} ..."

@@ -1,133 +1,203 @@
-"""Record per-layer gradient norms at every backward pass of any training loop."""
+"""Record per-layer gradient norms of any training loop: at every backward pass, or at every optimizer step."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
+from typing import Any
 
 import torch
 from torch import nn
 
-from .errors import NoGradientError
+from .errors import NoTrainableParametersError
+from .history import GradHistory
 from .layers import LayerIndex
-from .report import DEFAULT_THRESHOLDS, GradReport, Thresholds
+from .norms import tensor_norms
+from .report import DEFAULT_THRESHOLDS, Thresholds
+
+_REFERENCES = 4  # small parameters measured at each backward pass to tell what happened to the gradient before the step
+_UNIFORM = 1e-5  # relative spread of their before/after ratios below which the change was one common factor
 
 
-class GradHistory:
-    """Per-layer gradient norms recorded at backward passes, kept in bounded memory.
+def _graph_task() -> int:
+    return torch._C._current_graph_task_id()
 
-    At most ``max_records`` rows are kept. When the buffer is full every other row is dropped
-    and the sampling stride doubles, so a run of any length stays evenly covered from start to end.
-    Rows stay on the gradients' device until read, so recording never waits for a GPU.
 
-    Under ``DistributedDataParallel`` (pass the wrapper or its ``.module``; layers are named as in
-    the unwrapped model) every rank records the gradient *after* DDP's all-reduce: the gradient
-    averaged over all ranks, the same on every rank, and the one a single process would get on
-    the global batch (up to float rounding). Passes inside ``no_sync()`` are not all-reduced, so
-    there each rank records its own accumulated local gradient.
-    """
+class _Recorder:
+    """The hooks behind ``watch``: they write into a ``GradHistory`` and hold the only references to the model."""
 
-    def __init__(self, model: nn.Module, every: int = 1, max_records: int = 2048,
-                 thresholds: Thresholds = DEFAULT_THRESHOLDS) -> None:
-        if every < 1:
-            raise ValueError(f"every must be a positive number of backward passes, got {every}")
-        if max_records < 2:
-            raise ValueError(f"max_records must be at least 2, got {max_records}")
+    def __init__(self, model: nn.Module, history_args: dict[str, Any], optimizer: torch.optim.Optimizer | None,
+                 scaler: Any) -> None:
         if isinstance(model, nn.parallel.DistributedDataParallel):
             model = model.module
-        self._index = LayerIndex.of(model)
-        self._model_name = type(model).__name__
-        self._thresholds = thresholds
-        self._stride = every
-        self._norms = torch.empty(max_records, len(self._index.names), dtype=torch.float64)
-        self._steps: list[int] = []
-        self._callback_queued = False
-        self.passes = 0
-        """Backward passes seen so far, recorded or not."""
+        self.index = LayerIndex.of(model, trainable_only=False)
+        params = self.index.params
+        if not any(p.requires_grad for p in params):
+            raise NoTrainableParametersError(
+                f"{type(model).__name__} has no trainable parameters (none with requires_grad=True): "
+                "unfreeze at least one layer before watching its gradients")
+        self.history = GradHistory(self.index.names, unit="step" if optimizer else "pass",
+                                   shared=self.index.shared, **history_args)
+        for column, members in enumerate(self.index.layer_params):
+            self.history._set_listed(column, any(params[i].requires_grad for i in members))
+        self.optimizer, self.scaler = optimizer, scaler
+        self.handles: list[Any] = []
+        self.frozen = [i for i, p in enumerate(params) if not p.requires_grad]
+        for i, p in enumerate(params):
+            if p.requires_grad:
+                self.handles.append(p.register_post_accumulate_grad_hook(partial(self._on_grad_ready, i)))
+        if optimizer is not None:
+            self.handles.append(optimizer.register_step_pre_hook(self._before_step))
+            by_size = sorted((i for i, p in enumerate(params) if p.requires_grad), key=lambda i: params[i].numel())
+            self.references = by_size[:_REFERENCES]
+            self.references_before: torch.Tensor | None = None
+        self.task: int | None = None  # autograd graph task of the pass in progress
+        self.ready: list[int] = []  # parameters whose gradient is ready in this pass, in the order they became so
+        self.since_step: set[int] = set()
+        self.order_learned = False
 
-    @property
-    def layers(self) -> tuple[str, ...]:
-        """Layer names, as ``named_modules`` names them."""
-        return self._index.names
+    def detach(self) -> None:
+        for handle in self.handles:
+            handle.remove()
+        self.handles = []
+        self.history._finish()
 
-    @property
-    def steps(self) -> tuple[int, ...]:
-        """Index (0-based) of the backward pass behind each recorded row."""
-        return tuple(self._steps)
+    # --- backward pass ----------------------------------------------------------------------------
 
-    @property
-    def stride(self) -> int:
-        """Current sampling stride: one backward pass in ``stride`` is recorded."""
-        return self._stride
-
-    @property
-    def norms(self) -> torch.Tensor:
-        """Recorded norms, shape ``(len(steps), len(layers))``."""
-        return self._norms[: len(self._steps)].to("cpu", copy=True)
-
-    def report(self, row: int = -1) -> GradReport:
-        """The recorded pass ``row`` (default: the latest) as a ``GradReport``."""
-        if not self._steps:
-            raise NoGradientError(
-                f"no backward pass of {self._model_name} was recorded: run loss.backward() inside the watch block"
-            )
-        values = self._norms[: len(self._steps)][row].tolist()
-        return GradReport(self.layers, tuple(values), self._thresholds)
-
-    def attach(self) -> list[torch.utils.hooks.RemovableHandle]:
-        """Register one post-accumulate-grad hook per parameter; returns the handles to remove."""
-        return [p.register_post_accumulate_grad_hook(self._on_grad_ready) for p in self._index.params]
-
-    def _on_grad_ready(self, _param: torch.Tensor) -> None:
-        # The first parameter hook of a backward pass queues one callback that runs when the pass ends.
-        if not self._callback_queued:
-            self._callback_queued = True
+    def _on_grad_ready(self, i: int, _param: torch.Tensor) -> None:
+        task = _graph_task()
+        if task != self.task:  # the first gradient of a new pass (also after a pass that raised)
+            self.task, self.ready = task, []
             torch.autograd.Variable._execution_engine.queue_callback(self._on_backward_end)
+        self.ready.append(i)
 
     def _on_backward_end(self) -> None:
-        self._callback_queued = False
-        step = self.passes
-        self.passes += 1
-        if step % self._stride == 0:
-            # Measure in a callback queued now, so that it runs after every callback queued during
-            # the pass: DDP queues its own when the last gradient is ready, and that one writes the
-            # all-reduced gradients into .grad.
-            torch.autograd.Variable._execution_engine.queue_callback(lambda: self._measure(step))
+        ready, self.task = self.ready, None
+        self._pick_up_unfrozen(ready)
+        if not self.order_learned:  # gradients become ready output-most first: their order reversed is forward order
+            self.history._set_order(self.index.forward_order({i: -rank for rank, i in enumerate(ready)}))
+            self.order_learned = True
+        history = self.history
+        step = history.passes
+        history.passes += 1
+        # Measure in a callback queued now, so that it runs after every callback queued during the pass:
+        # DDP queues its own when the last gradient is ready, and that one writes the averaged gradients.
+        if self.optimizer is not None:
+            self.since_step.update(ready)
+            torch.autograd.Variable._execution_engine.queue_callback(self._measure_references)
+        elif step % history.stride == 0:
+            torch.autograd.Variable._execution_engine.queue_callback(partial(self._measure_pass, step, ready))
 
-    def _measure(self, step: int) -> None:
-        self._record(step, self._index.norm_tensor(self._model_name))
+    def _pick_up_unfrozen(self, ready: list[int]) -> None:
+        params = self.index.params
+        for i in [i for i in self.frozen if params[i].requires_grad]:
+            self.frozen.remove(i)
+            self.handles.append(params[i].register_post_accumulate_grad_hook(partial(self._on_grad_ready, i)))
+            for column, members in enumerate(self.index.layer_params):
+                if i in members:
+                    self.history._set_listed(column, True)
+            if params[i].grad is not None:
+                ready.append(i)
 
-    def _record(self, step: int, norms: torch.Tensor) -> None:
-        if len(self._steps) == len(self._norms):
-            keep = [i for i, s in enumerate(self._steps) if s % (2 * self._stride) == 0]
-            self._norms[: len(keep)] = self._norms[keep]
-            self._steps = [self._steps[i] for i in keep]
-            self._stride *= 2
-            if step % self._stride:
-                return
-        if self._norms.device != norms.device:
-            self._norms = self._norms.to(norms.device)
-        self._norms[len(self._steps)] = norms
-        self._steps.append(step)
+    def _scale(self) -> torch.Tensor | None:
+        """The GradScaler's current loss scale as a 1-element tensor (no host sync), or None without a scaler."""
+        if self.scaler is None:
+            return None
+        scale = getattr(self.scaler, "_scale", None)
+        if not self.scaler.is_enabled() or scale is None:
+            return torch.ones(1, dtype=torch.float64)
+        return scale.double()
+
+    def _measure_pass(self, step: int, ready: list[int]) -> None:
+        measured = self.index.measure(ready)
+        scale = self._scale()
+        norms, total = measured.norms, measured.total
+        if scale is not None:
+            scale = scale.to(norms.device)
+            norms, total = norms / scale, total / scale
+        self.history._record(step, norms, measured.has_grad, _row_values(total, scale))
+
+    # --- optimizer step ---------------------------------------------------------------------------
+
+    def _reference_norms(self) -> torch.Tensor:
+        grads = [self.index.params[i].grad for i in self.references]
+        present = [g for g in grads if g is not None]
+        if len(present) < len(grads):
+            values = iter(tensor_norms(present).cpu().tolist() if present else [])
+            return torch.tensor([next(values) if g is not None else math.nan for g in grads], dtype=torch.float64)
+        return tensor_norms(present)
+
+    def _measure_references(self) -> None:
+        self.references_before = self._reference_norms()
+
+    def _before_step(self, _optimizer: Any, _args: Any, _kwargs: Any) -> None:
+        history = self.history
+        step = history.optimizer_steps
+        history.optimizer_steps += 1
+        ready, self.since_step = self.since_step, set()
+        before, self.references_before = self.references_before, None
+        if step % history.stride or not any(self.index.params[i].grad is not None for i in ready):
+            return
+        measured = self.index.measure(ready)
+        device = measured.norms.device
+        scale = self._scale()
+        scale = scale.to(device).reshape(()) if scale is not None else torch.tensor(1.0, dtype=torch.float64, device=device)
+        if before is None:  # a step without a backward pass since the last one: nothing to compare with
+            factor = torch.tensor(math.nan, dtype=torch.float64, device=device)
+        else:
+            ratios = self._reference_norms().to(device) / before.to(device)
+            valid = torch.isfinite(ratios) & (ratios > 0)
+            high = torch.where(valid, ratios, -math.inf).max()
+            low = torch.where(valid, ratios, math.inf).min()
+            uniform = valid.any() & (high - low <= _UNIFORM * high)
+            factor = torch.where(uniform, high * scale, torch.tensor(math.nan, dtype=torch.float64, device=device))
+        # clipping multiplied every gradient by one factor c <= 1 (GradScaler's unscale_ by 1/scale): the
+        # total before clipping is the total now over c; c == 1 means clipping did not change the gradient
+        pre_clip = measured.total / factor
+        clipped = torch.where(torch.isnan(factor), factor, (factor < 1 - 1e-6).double())
+        history._record(step, measured.norms, measured.has_grad,
+                        _row_values(measured.total, scale if self.scaler is not None else None, pre_clip, clipped))
+
+
+def _row_values(total: torch.Tensor, loss_scale: torch.Tensor | None = None, pre_clip: torch.Tensor | None = None,
+                clipped: torch.Tensor | None = None) -> torch.Tensor:
+    """The per-row values a history keeps beside the norms, as one float64 tensor (NaN: not applicable)."""
+    nan = torch.tensor(math.nan, dtype=torch.float64, device=total.device)
+    return torch.stack([v.reshape(()).double() if v is not None else nan for v in (total, loss_scale, pre_clip, clipped)])
 
 
 # --8<-- [start:watch]
 @contextmanager
-def watch(model: nn.Module, every: int = 1, max_records: int = 2048,
-          thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Iterator[GradHistory]:
-    """Record per-layer gradient norms of ``model`` at every ``every``-th backward pass.
+def watch(model: nn.Module, every: int = 1, max_records: int = 2048, thresholds: Thresholds = DEFAULT_THRESHOLDS,
+          *, optimizer: torch.optim.Optimizer | None = None, scaler: Any = None,
+          lang: str | None = None) -> Iterator[GradHistory]:
+    """Record per-layer gradient norms of ``model`` while the block runs; yields the ``GradHistory``.
 
-    Works with any loop that calls ``backward()`` (plain PyTorch, Ultralytics, Lightning):
-    parameter hooks fire as gradients accumulate and one batched norm computation runs when
-    the backward pass ends. The hooks are removed on exit, also when the body raises.
-    Under ``DistributedDataParallel`` every rank records the all-reduced (averaged) gradient;
-    see ``GradHistory`` for what is recorded per rank.
+    Without ``optimizer``, one row per ``every``-th backward pass: ``.grad`` as it stands when the
+    pass ends (with gradient accumulation, the running sum), before any clipping. With
+    ``optimizer=opt``, one row per ``every``-th optimizer step: the gradient the optimizer is about
+    to apply (accumulated over micro-batches, unscaled by GradScaler, after any clipping), with the
+    total norm before clipping and whether clipping changed it (``report.pre_clip_total``,
+    ``report.clipped``). Use ``optimizer=`` to see what training really applies; leave it out to
+    see every backward pass. With ``torch.amp.GradScaler``, pass ``scaler=scaler``: per-pass norms
+    are divided by the loss scale in effect, and a pass whose scaled gradients overflowed is a
+    skipped step (verdict ``skipped``), not a model problem. Without it, a GradScaler's gradients
+    read 65536 times too large.
+
+    Layers are ordered as the data flows: the order in which gradients become ready in the first
+    recorded backward pass, reversed (output-most first becomes input-most first). A layer that
+    gets no gradient in that pass keeps its definition order place after the layer defined before
+    it. Parameters frozen when the block starts and unfrozen later are picked up at the next pass.
+    Works with any loop that calls ``backward()`` (plain PyTorch, DDP, Ultralytics); the hooks are
+    removed on exit, also when the body raises, and the history then holds plain data only.
+    Under ``DistributedDataParallel`` every rank records the all-reduced (averaged) gradient.
     """
-    history = GradHistory(model, every, max_records, thresholds)
-    handles = history.attach()
+    recorder = _Recorder(model, {"every": every, "max_records": max_records, "thresholds": thresholds,
+                                 "lang": lang}, optimizer, scaler)
     try:
-        yield history
+        yield recorder.history
     finally:
-        for handle in handles:
-            handle.remove()
+        recorder.detach()
 # --8<-- [end:watch]

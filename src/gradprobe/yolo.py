@@ -7,6 +7,7 @@ this module only imports it when a function needs it.
 from __future__ import annotations
 
 import importlib.util
+import math
 import os
 import shutil
 import sys
@@ -20,9 +21,9 @@ import torch
 from PIL import Image, ImageDraw
 
 from .errors import GradProbeError
-from .layers import LayerIndex
+from .history import GradHistory
 from .report import DEFAULT_THRESHOLDS, Thresholds
-from .watch import GradHistory
+from .watch import _Recorder
 
 CLASSES = ("rectangle", "ellipse", "triangle")
 INSTALL_HINT = 'pip install "gradprobe[yolo]"'
@@ -174,42 +175,50 @@ class TrainingWatch:
     """What ``watch_training`` records: gradient norms of the model the trainer really trains.
 
     ``history`` holds per-layer norms at every ``every``-th backward pass, measured when the pass
-    ends, before the trainer clips them; ``step_norms`` holds the total norm the optimizer applies
-    at each step, after the trainer's clipping.
+    ends, before the trainer clips them. ``steps`` holds one row per optimizer step: the gradient
+    the optimizer applies (unscaled, after the trainer's clip at total norm 10), with the total
+    norm before the clip and whether the clip fired (``report(i).pre_clip_total``, ``.clipped``).
     """
 
     def __init__(self, every: int, max_records: int, thresholds: Thresholds) -> None:
-        self._settings = (every, max_records, thresholds)
-        self._history: GradHistory | None = None
-        self._handles: list[Any] = []
-        self.step_norms: list[float] = []
-        """Total gradient norm the optimizer stepped with, one per optimizer step (after clipping)."""
+        self._settings = {"every": every, "max_records": max_records, "thresholds": thresholds}
+        self._recorders: list[_Recorder] = []
         self.trainer: Any = None
         """The Ultralytics trainer, once training has started."""
 
+    def _recorded(self, which: int) -> GradHistory:
+        if not self._recorders:
+            raise GradProbeError("no training has started inside watch_training(): call model.train(...) in the block")
+        return self._recorders[which].history
+
     @property
     def history(self) -> GradHistory:
-        """Per-layer gradient norms of ``trainer.model`` at backward passes."""
-        if self._history is None:
-            raise GradProbeError("no training has started inside watch_training(): call model.train(...) in the block")
-        return self._history
+        """Per-layer gradient norms of ``trainer.model`` at backward passes, before clipping."""
+        return self._recorded(0)
+
+    @property
+    def steps(self) -> GradHistory:
+        """Per-layer gradient norms at optimizer steps, after clipping, with the norm before it."""
+        return self._recorded(1)
+
+    @property
+    def step_norms(self) -> list[float]:
+        """Total gradient norm the optimizer stepped with, one per optimizer step (after clipping)."""
+        return self.steps.column("total").tolist()
 
     def on_train_start(self, trainer: Any) -> None:
-        """Ultralytics callback: attach to ``trainer.model`` and ``trainer.optimizer``."""
+        """Ultralytics callback: attach to ``trainer.model``, ``trainer.optimizer`` and ``trainer.scaler``."""
         self.detach()
-        self.trainer, self.step_norms = trainer, []
+        self.trainer = trainer
         model = trainer.model.module if hasattr(trainer.model, "module") else trainer.model  # DDP wraps it
-        self._history = GradHistory(model, *self._settings)
-        self._handles = self._history.attach()
-        index = LayerIndex.of(model)  # the same per-layer norms, summed: the total norm the optimizer sees
-        self._handles.append(trainer.optimizer.register_step_pre_hook(
-            lambda *_: self.step_norms.append(index.norm_tensor().square().sum().sqrt().item())))
+        self._recorders = [_Recorder(model, self._settings, None, None),
+                           _Recorder(model, {**self._settings, "every": 1}, trainer.optimizer,
+                                     getattr(trainer, "scaler", None))]
 
     def detach(self) -> None:
         """Remove every hook this watch registered."""
-        for handle in self._handles:
-            handle.remove()
-        self._handles = []
+        for recorder in self._recorders:
+            recorder.detach()
 
 
 # --8<-- [start:watch_training]
@@ -220,8 +229,9 @@ def watch_training(model: Any, every: int = 1, max_records: int = 2048,
 
     ``model`` is an ``ultralytics.YOLO``. Its trainer builds the module it trains when training
     starts (for a YAML-built model a different object than ``model.model``), so the watch
-    attaches from an ``on_train_start`` callback, with ``gradprobe.watch``'s parameter hooks: they
-    fire after ``backward()``, before the trainer clips and zeroes the gradients.
+    attaches from an ``on_train_start`` callback, with ``gradprobe.watch``'s hooks: the parameter
+    hooks fire after ``backward()``, before the trainer clips and zeroes the gradients, and an
+    optimizer step pre-hook sees what the trainer's ``optimizer_step()`` applies after its clip.
     """
     if not callable(getattr(model, "add_callback", None)):
         raise TypeError(f"expected an ultralytics YOLO model (with add_callback), got {type(model).__name__}")
@@ -241,7 +251,7 @@ def by_layer_index(history: GradHistory, prefix: str = "model.") -> tuple[list[i
     """Combine a YOLO history's per-module norms into one norm per YOLO layer (``model.N``).
 
     Returns the layer indices N in order and a ``(steps, layers)`` tensor: for each layer the L2
-    norm of all its modules' gradient norms together.
+    norm of the gradient norms of its modules that got one (``NaN`` where none of them did).
     """
     indices = []
     for name in history.layers:
@@ -251,6 +261,7 @@ def by_layer_index(history: GradHistory, prefix: str = "model.") -> tuple[list[i
         indices.append(int(rest.split(".")[0]))
     order = sorted(set(indices))
     column = torch.tensor([order.index(i) for i in indices])
-    squares = history.norms.square()
+    squares = history.norms.nan_to_num(0.0).square()  # a module without a gradient adds nothing
     combined = torch.zeros(squares.shape[0], len(order), dtype=squares.dtype).index_add_(1, column, squares)
-    return order, combined.sqrt_()
+    got = torch.zeros(squares.shape[0], len(order)).index_add_(1, column, history.has_grad.float()) > 0
+    return order, combined.sqrt_().masked_fill_(~got, math.nan)
