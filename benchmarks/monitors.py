@@ -18,10 +18,11 @@ from torch import nn
 
 import gradprobe
 from before import HistoryV010
+from gradprobe.watch import _Recorder
 
 PEER_SITE = Path(__file__).resolve().parent.parent / ".cache" / "bench-site"
 PEER_PACKAGES = ("gradviz==0.1.2", "pandas")  # gradviz imports pandas at import time
-Monitor = Callable[[nn.Module], AbstractContextManager[Callable[[], object]]]
+Monitor = Callable[[nn.Module, torch.optim.Optimizer], AbstractContextManager[Callable[[], object]]]
 
 
 class Unavailable(RuntimeError):
@@ -33,14 +34,15 @@ def nothing() -> None:
 
 
 @contextmanager
-def plain(model: nn.Module) -> Iterator[Callable[[], object]]:
+def plain(model: nn.Module, optimizer: torch.optim.Optimizer) -> Iterator[Callable[[], object]]:
     yield nothing
 
 
-def watch(every: int = 1) -> Monitor:
+def watch(every: int = 1, steps: bool = False) -> Monitor:
+    """``gradprobe.watch``: per backward pass, or with ``steps=True`` per optimizer step (``optimizer=``)."""
     @contextmanager
-    def monitor(model: nn.Module) -> Iterator[Callable[[], object]]:
-        with gradprobe.watch(model, every=every):
+    def monitor(model: nn.Module, optimizer: torch.optim.Optimizer) -> Iterator[Callable[[], object]]:
+        with gradprobe.watch(model, every=every, optimizer=optimizer if steps else None):
             yield nothing
     return monitor
 
@@ -54,18 +56,21 @@ def watch_timed(spent: list[float]) -> Monitor:
             spent[0] += time.process_time() - start
         return wrapper
 
+    recorder = type("TimedRecorder", (_Recorder,), {  # the methods the hooks and callbacks call
+        name: timed(getattr(_Recorder, name)) for name in ("_on_grad_ready", "_on_backward_end", "_measure_pass")})
+
     @contextmanager
-    def monitor(model: nn.Module) -> Iterator[Callable[[], object]]:
-        history = gradprobe.GradHistory(model)
-        for name in ("_on_grad_ready", "_on_backward_end", "_measure"):  # instance attributes win
-            setattr(history, name, timed(getattr(history, name)))
-        with attached(history):
+    def monitor(model: nn.Module, optimizer: torch.optim.Optimizer) -> Iterator[Callable[[], object]]:
+        watching = recorder(model, {}, None, None)
+        try:
             yield nothing
+        finally:
+            watching.detach()
     return monitor
 
 
 @contextmanager
-def attached(history: gradprobe.GradHistory | HistoryV010) -> Iterator[None]:
+def attached(history: HistoryV010) -> Iterator[None]:
     """A history's parameter hooks, attached for the block and removed after it."""
     handles = history.attach()
     try:
@@ -76,20 +81,20 @@ def attached(history: gradprobe.GradHistory | HistoryV010) -> Iterator[None]:
 
 
 @contextmanager
-def watch_v010(model: nn.Module) -> Iterator[Callable[[], object]]:
+def watch_v010(model: nn.Module, optimizer: torch.optim.Optimizer) -> Iterator[Callable[[], object]]:
     with attached(HistoryV010(model)):
         yield nothing
 
 
 @contextmanager
-def naive_loop(model: nn.Module) -> Iterator[Callable[[], object]]:
+def naive_loop(model: nn.Module, optimizer: torch.optim.Optimizer) -> Iterator[Callable[[], object]]:
     def read() -> dict[str, float]:
         return {name: p.grad.norm().item() for name, p in model.named_parameters() if p.grad is not None}
     yield read
 
 
 @contextmanager
-def total_norm(model: nn.Module) -> Iterator[Callable[[], object]]:
+def total_norm(model: nn.Module, optimizer: torch.optim.Optimizer) -> Iterator[Callable[[], object]]:
     params = [p for p in model.parameters() if p.requires_grad]
     yield lambda: torch.nn.utils.get_total_norm([p.grad for p in params if p.grad is not None])
 
@@ -110,7 +115,7 @@ def load_gradviz(install: bool) -> type:
 
 def gradviz(install: bool) -> Monitor:
     @contextmanager
-    def monitor(model: nn.Module) -> Iterator[Callable[[], object]]:
+    def monitor(model: nn.Module, optimizer: torch.optim.Optimizer) -> Iterator[Callable[[], object]]:
         viz = load_gradviz(install)(model)
         viz.attach()  # a tensor hook per parameter: one norm and one .item() per gradient
         try:

@@ -18,7 +18,7 @@ from pathlib import Path
 import torch
 
 import monitors
-from before import norms_v010
+from before import IndexV010, norms_v010
 from gradprobe.layers import LayerIndex
 from timing import Spread, Variant, interleaved, ratios
 from workloads import WORKLOADS, Workload
@@ -26,7 +26,7 @@ from workloads import WORKLOADS, Workload
 # --8<-- [start:targets]
 STEP_TARGET = 0.05  # watch adds at most 5 % to a training step...
 STEP_TARGET_MODELS = ("ResNet-18", "YOLO11n")  # ...of these models
-NORMS_TARGET = 1.5  # LayerIndex.norms takes at most 1.5x the time of get_total_norm
+NORMS_TARGET = 1.5  # LayerIndex.measure takes at most 1.5x the time of get_total_norm
 # --8<-- [end:targets]
 BLOCK_SECONDS = {"step": 0.1, "norms": 0.01}  # how long one timed block of a variant lasts, roughly
 RESULTS = Path(__file__).resolve().parent / "results.md"
@@ -34,6 +34,7 @@ RESULTS = Path(__file__).resolve().parent / "results.md"
 STEP_ROWS = {  # row label -> monitor factory (gradviz is added in main, it may need installing)
     "`gradprobe.watch` (this version)": lambda: monitors.watch(),
     "`gradprobe.watch(every=10)`": lambda: monitors.watch(every=10),
+    "`gradprobe.watch(optimizer=...)`": lambda: monitors.watch(steps=True),
     "`gradprobe.watch` (0.1.0 design)": lambda: monitors.watch_v010,
     "naive `p.grad.norm().item()` loop": lambda: monitors.naive_loop,
     "`torch.nn.utils.get_total_norm`": lambda: monitors.total_norm,
@@ -41,7 +42,7 @@ STEP_ROWS = {  # row label -> monitor factory (gradviz is added in main, it may 
 WATCH = "`gradprobe.watch` (this version)"
 CONTROL = "plain step again (noise control)"
 INSIDE = "time spent inside `watch`'s hooks and callbacks"
-NORM_ROWS = ("`LayerIndex.norms` (this version)", "`LayerIndex.norms` (0.1.0 design)")
+NORM_ROWS = ("`LayerIndex.measure` (this version)", "`LayerIndex.norms` (0.1.0 design)")
 
 
 def calls_per_block(call: Callable[[], object], kind: str) -> int:
@@ -56,7 +57,7 @@ def step_variants(workload: Workload, rows: dict[str, monitors.Monitor]) -> dict
     def variant(monitor: monitors.Monitor) -> Variant:
         @contextmanager
         def block() -> Iterator[Callable[[], object]]:
-            with monitor(workload.model) as after_backward:
+            with monitor(workload.model, workload.optimizer) as after_backward:
                 yield lambda: workload.step(after_backward)
         return block
     return {"plain step": variant(monitors.plain), CONTROL: variant(monitors.plain)} | {
@@ -67,7 +68,7 @@ def norm_variants(workload: Workload) -> dict[str, Variant]:
     """Only the norm computation, on the gradients one backward pass left."""
     workload.optimizer.zero_grad()
     workload.loss().backward()
-    index = LayerIndex.of(workload.model)
+    index, old = LayerIndex.of(workload.model), IndexV010.of(workload.model)
     params = index.params
 
     def fixed(call: Callable[[], object]) -> Variant:
@@ -78,8 +79,8 @@ def norm_variants(workload: Workload) -> dict[str, Variant]:
     return {
         "`torch.nn.utils.get_total_norm`": fixed(
             lambda: torch.nn.utils.get_total_norm([p.grad for p in params if p.grad is not None])),
-        NORM_ROWS[0]: fixed(index.norms),
-        NORM_ROWS[1]: fixed(lambda: norms_v010(index)),
+        NORM_ROWS[0]: fixed(index.measure),
+        NORM_ROWS[1]: fixed(lambda: norms_v010(old)),
     }
 
 
@@ -92,7 +93,7 @@ def run_workload(workload: Workload, rows: dict[str, monitors.Monitor], rounds: 
             call()
     step_times = interleaved(steps, rounds, calls, clock)
     spent = [0.0]
-    with monitors.watch_timed(spent)(workload.model) as after_backward:
+    with monitors.watch_timed(spent)(workload.model, workload.optimizer) as after_backward:
         for _ in range(rounds):
             workload.step(after_backward)
     norms = norm_variants(workload)
