@@ -1,6 +1,6 @@
 """gradprobe: measure per-layer gradient norms and spot vanishing or exploding gradients."""
 
-from .errors import GradProbeError, NoGradientError, NoTrainableParametersError
+from .errors import GradProbeError, NoGradientError, NoTrainableParametersError, ShardedModelError
 from .grouping import group_layers
 from .history import GradHistory
 from .measure import grad_norms
@@ -9,6 +9,6 @@ from .watch import watch
 
 __all__ = [
     "GradHistory", "GradProbeError", "GradReport", "NoGradientError", "NoTrainableParametersError",
-    "Thresholds", "grad_norms", "group_layers", "watch",
+    "ShardedModelError", "Thresholds", "grad_norms", "group_layers", "watch",
 ]
 __version__ = "0.1.0"

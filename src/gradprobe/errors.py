@@ -11,3 +11,7 @@ class NoGradientError(GradProbeError):
 
 class NoTrainableParametersError(GradProbeError):
     """The model has no parameter with ``requires_grad=True``."""
+
+
+class ShardedModelError(GradProbeError):
+    """The model's parameters are sharded across ranks (FSDP, DeepSpeed ZeRO): per-rank norms would be wrong."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from .errors import NoGradientError, NoTrainableParametersError
+from .errors import NoGradientError, NoTrainableParametersError, ShardedModelError
 from .norms import tensor_norms
 
 ROOT = "<root>"
@@ -49,6 +49,7 @@ class LayerIndex:
         """Index ``model``'s parameters (only those with ``requires_grad`` unless ``trainable_only=False``)."""
         if not isinstance(model, nn.Module):
             raise TypeError(f"expected a torch.nn.Module, got {type(model).__name__}")
+        refuse_sharded(model)
         names: list[str] = []
         members: list[list[int]] = []
         params: list[nn.Parameter] = []
@@ -145,6 +146,32 @@ class LayerIndex:
             else:
                 keys.append((last, 1, layer))
         return [layer for *_, layer in sorted(keys)]
+
+
+def _sharding(model: nn.Module) -> str | None:
+    """The name of what shards ``model``'s parameters across ranks, if anything does."""
+    for module in model.modules():
+        if type(module).__name__ == "FullyShardedDataParallel":
+            return "FSDP (FullyShardedDataParallel)"
+    for name, p in model.named_parameters():
+        kind = type(p).__name__
+        if kind == "DTensor" or type(p.data).__name__ == "DTensor":
+            return f"DTensor parameters (FSDP2 fully_shard or tensor parallelism; {name!r} is one)"
+        if kind == "FlatParameter" or getattr(p, "_is_flat_param", False):
+            return f"FSDP flat parameters ({name!r})"
+        if hasattr(p, "ds_id"):
+            return f"DeepSpeed ZeRO ({name!r} is partitioned)"
+    return None
+
+
+def refuse_sharded(model: nn.Module) -> None:
+    """Raise ``ShardedModelError`` if ``model``'s parameters are sharded: per-rank norms would be shard norms."""
+    wrapper = _sharding(model)
+    if wrapper is not None:
+        raise ShardedModelError(
+            f"{type(model).__name__} is sharded by {wrapper}: each rank holds part of each gradient, so gradprobe "
+            "would report shard norms, not the model's. Sharded models are not supported yet: measure the model "
+            "in one process or under DistributedDataParallel, where every rank holds the whole gradient.")
 
 
 def graph_positions(loss: torch.Tensor, params: Sequence[nn.Parameter]) -> dict[int, float]:

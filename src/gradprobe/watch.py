@@ -50,9 +50,8 @@ class _Recorder:
                 self.handles.append(p.register_post_accumulate_grad_hook(partial(self._on_grad_ready, i)))
         if optimizer is not None:
             self.handles.append(optimizer.register_step_pre_hook(self._before_step))
-            by_size = sorted((i for i, p in enumerate(params) if p.requires_grad), key=lambda i: params[i].numel())
-            self.references = by_size[:_REFERENCES]
-            self.references_before: torch.Tensor | None = None
+        self.references: list[int] = []  # chosen at the first backward pass among the parameters that got a gradient
+        self.references_before: torch.Tensor | None = None
         self.task: int | None = None  # autograd graph task of the pass in progress
         self.ready: list[int] = []  # parameters whose gradient is ready in this pass, in the order they became so
         self.since_step: set[int] = set()
@@ -86,6 +85,8 @@ class _Recorder:
         # DDP queues its own when the last gradient is ready, and that one writes the averaged gradients.
         if self.optimizer is not None:
             self.since_step.update(ready)
+            if not self.references:
+                self.references = sorted(ready, key=lambda i: self.index.params[i].numel())[:_REFERENCES]
             torch.autograd.Variable._execution_engine.queue_callback(self._measure_references)
         elif step % history.stride == 0:
             torch.autograd.Variable._execution_engine.queue_callback(partial(self._measure_pass, step, ready))
@@ -130,6 +131,7 @@ class _Recorder:
         return tensor_norms(present)
 
     def _measure_references(self) -> None:
+        """Norms of a few small gradients as the pass leaves them: the step's are compared with these."""
         self.references_before = self._reference_norms()
 
     def _before_step(self, _optimizer: Any, _args: Any, _kwargs: Any) -> None:
@@ -144,19 +146,22 @@ class _Recorder:
         device = measured.norms.device
         scale = self._scale()
         scale = scale.to(device).reshape(()) if scale is not None else torch.tensor(1.0, dtype=torch.float64, device=device)
+        nan = torch.tensor(math.nan, dtype=torch.float64, device=device)
         if before is None:  # a step without a backward pass since the last one: nothing to compare with
-            factor = torch.tensor(math.nan, dtype=torch.float64, device=device)
+            factor, changed = nan, nan
         else:
             ratios = self._reference_norms().to(device) / before.to(device)
             valid = torch.isfinite(ratios) & (ratios > 0)
             high = torch.where(valid, ratios, -math.inf).max()
             low = torch.where(valid, ratios, math.inf).min()
             uniform = valid.any() & (high - low <= _UNIFORM * high)
-            factor = torch.where(uniform, high * scale, torch.tensor(math.nan, dtype=torch.float64, device=device))
-        # clipping multiplied every gradient by one factor c <= 1 (GradScaler's unscale_ by 1/scale): the
-        # total before clipping is the total now over c; c == 1 means clipping did not change the gradient
+            factor = torch.where(uniform, high * scale, nan)
+            changed = torch.where(valid.any(), torch.tensor(1.0, dtype=torch.float64, device=device), nan)
+        # Clipping by norm multiplied every gradient by one factor c <= 1 (and GradScaler's unscale_ by 1/scale):
+        # the total before clipping is the total now over c, and c == 1 means clipping did not change it.
+        # Gradients changed by different factors (clipping by value) were clipped by an unknown amount.
         pre_clip = measured.total / factor
-        clipped = torch.where(torch.isnan(factor), factor, (factor < 1 - 1e-6).double())
+        clipped = torch.where(torch.isnan(factor), changed, (factor < 1 - 1e-6).double())
         history._record(step, measured.norms, measured.has_grad,
                         _row_values(measured.total, scale if self.scaler is not None else None, pre_clip, clipped))
 
