@@ -186,6 +186,10 @@ def test_language_menu_keeps_the_page_and_its_section_wherever_the_site_is_serve
         assert heading.inner_text().startswith("Почему это важно")
         assert heading.evaluate("h => h.getBoundingClientRect().top") < page.viewport_size["height"] / 3, \
             "the page did not scroll to the section"
+        toggle = page.locator("form[data-md-component='palette'] label:visible").first.get_attribute("title")
+        footer = page.locator("footer .md-copyright").inner_text()
+        english = [t for t in (toggle, footer) if re.search(r"Switch to|Made with|Built with", t)]
+        assert not english, f"English interface on the Russian page: {english}"
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"switcher-section-{mount.strip('/') or 'root'}.png"))
         page.goto(base + "ru/", wait_until="networkidle")  # home pages: from one language's home to another's
