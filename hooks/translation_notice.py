@@ -2,12 +2,15 @@
 
 A translated page whose English source changed since it was translated (see i18n/translations.py)
 gets a warning at the top, in the reader's language, linking to the current English page. A page
-containing the marker line gets the status table of every page in every language.
+containing the marker line gets the status table of every page in every language, each page named by
+its title in the reader's language and linked.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
+import re
 import sys
 from pathlib import Path
 
@@ -28,16 +31,39 @@ def _texts(key: str, language: str) -> dict[str, str]:
     return yaml.safe_load(TEXTS.read_text(encoding="utf-8"))[key][language]
 
 
-def status_table(language: str) -> str:
-    """Markdown table: one row per English page, one column per translation language."""
+_HEADING = re.compile(r"^# +(.+?)(?: *\{#[^}]*\})? *$", re.M)
+
+
+def page_title(source: Path) -> str:
+    """The first level-1 heading of a page or of a notebook's Markdown cells."""
+    text = source.read_text(encoding="utf-8")
+    if source.suffix == ".ipynb":
+        cells = json.loads(text)["cells"]
+        text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    match = _HEADING.search(text)
+    if match is None:
+        raise ValueError(f"{source} has no '# ' title for the translation status table")
+    return match[1]
+
+
+def _title_in(page: Path, language: str, default: str) -> str:
+    translated = page.with_name(f"{page.stem}.{language}{page.suffix}")
+    return page_title(translated if language != default and translated.exists() else page)
+
+
+def status_table(language: str, default: str) -> str:
+    """Markdown table: one row per page (its title in ``language``, linked), one column per translation language."""
     text = _texts("status_table", language)
     items = translations.status(ROOT)
     codes = list(dict.fromkeys(item.language for item in items))
-    rows = {}
+    rows: dict[Path, dict[str, str]] = {}
     for item in items:
-        rows.setdefault(item.page.relative_to(ROOT / "docs").as_posix(), {})[item.language] = text[item.state]
+        rows.setdefault(item.page, {})[item.language] = text[item.state]
     lines = ["| " + " | ".join([text["page"], *codes]) + " |", "|" + "---|" * (len(codes) + 1)]
-    lines += ["| " + " | ".join([f"`{page}`", *(states[c] for c in codes)]) + " |" for page, states in rows.items()]
+    for page, states in rows.items():
+        title = _title_in(page, language, default).replace("|", "\\|")
+        link = f"[{title}]({page.relative_to(ROOT / 'docs').as_posix()})"
+        lines.append("| " + " | ".join([link, *(states[c] for c in codes)]) + " |")
     return "\n".join(lines)
 
 
@@ -45,7 +71,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **_) -> st
     i18n = config.plugins["i18n"]
     language = i18n.current_language
     if MARKER in markdown:
-        markdown = markdown.replace(MARKER, status_table(language))
+        markdown = markdown.replace(MARKER, status_table(language, i18n.default_language))
     source = Path(page.file.abs_src_path)
     if language == i18n.default_language or f".{language}." not in source.name:
         return markdown

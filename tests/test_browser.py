@@ -1,18 +1,21 @@
-"""The built site in a real headless Chromium: language switcher, copy button, search, math, figures,
-colour scheme, no third-party requests, page weight. Screenshots go to test-artifacts/."""
+"""The built site in a real headless Chromium: language switcher (served at its site_url path, at the root
+and under another prefix), copy button, search, math, figures, colour scheme, notebook on a phone, no
+third-party or failing requests, page weight. Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
 import functools
+import json
 import re
 import shutil
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
 
 import pytest
+import yaml
 from playwright import sync_api as playwright
 
 from pages import CONFIG, DEFAULT, LANGUAGES, ROOT, english_pages
@@ -21,38 +24,48 @@ pytestmark = pytest.mark.slow
 
 CHROMIUM = shutil.which("chromium") or shutil.which("google-chrome")
 ARTIFACTS = ROOT / "test-artifacts"
-GLOSSARY_PAGE_BUDGET = 400_000  # bytes, all assets included, uncompressed
-NOTEBOOK_PAGE_BUDGET = 1_200_000  # mkdocs-jupyter inlines JupyterLab's stylesheet into every notebook page
-# Known heavier glossary pages, each with its own ceiling so it cannot grow unnoticed: four figures and
-# four code listings each (about 265 KB of the budget is the theme's CSS and JavaScript). To slim them,
-# merge their two ReLU figures / split the listings, then drop the entry.
-HEAVY_PAGE_BUDGETS = {"weight-initialization": 435_000, "activation-functions": 410_000}
+PAGE_BUDGET = 400_000  # bytes per page view, every page of every language, all assets, uncompressed
 PAGES = [p.rel.removeprefix("docs/").rsplit(".", 1)[0] for p in english_pages()]
-SEARCHES = {  # an inflected form in each language, and the page it must find
-    "en": ("vanishing gradients", "vanishing-gradient/"),
-    "ru": ("градиентами", "vanishing-gradient/"),
-    "tr": ("gradyanların", "vanishing-gradient/"),
-    "pt": ("gradientes", "vanishing-gradient/"),
-}
+SITE_PATH = urlparse(CONFIG["site_url"]).path  # "/gradient-glossary/"
+MOUNTS = [SITE_PATH, "/", "/other/"]  # where the same build is served: the switcher must work at each
+SEARCHES = [  # a form of a word in each language, and the page it must find
+    ("en", "vanishing gradients", "vanishing-gradient/"),
+    ("ru", "градиентами", "vanishing-gradient/"),
+    ("tr", "gradyanların", "vanishing-gradient/"),
+    ("pt", "gradientes", "vanishing-gradient/"),
+    ("pt", "explosao", "exploding-gradient/"),  # typed without the accent of "explosão"
+    ("tr", "patlamasi", "exploding-gradient/"),  # typed without the dotless ı of "patlaması"
+]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
+class MountedSiteHandler(SimpleHTTPRequestHandler):
+    """Serves the site at every path of MOUNTS at once (the root one last, as it matches everything)."""
+
+    def translate_path(self, path: str) -> str:
+        for mount in sorted(MOUNTS, key=len, reverse=True):
+            if path.startswith(mount):
+                return super().translate_path("/" + path.removeprefix(mount))
+        return super().translate_path(path)
+
     def log_message(self, *args) -> None:
         pass
 
 
 @pytest.fixture(scope="module")
-def server(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Serves the site under the path of its site_url, as GitHub Pages will."""
-    path = urlparse(CONFIG["site_url"]).path.strip("/")
-    root = tmp_path_factory.mktemp("www")
-    (root / path).parent.mkdir(parents=True, exist_ok=True)
-    (root / path).symlink_to(built_site, target_is_directory=True)
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root)))
+def origin(built_site: Path) -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(MountedSiteHandler, directory=str(built_site)))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/{path}/"
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def server(origin: str) -> str:
+    """The site under the path of its site_url, as GitHub Pages serves it."""
+    return origin + SITE_PATH
 
 
 @pytest.fixture(scope="module")
@@ -67,14 +80,36 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(base_url=server, permissions=["clipboard-read", "clipboard-write"])
+def open_page(browser, base_url: str, viewport: dict[str, int] = DESKTOP):
+    """A page that records its requests, the size of each response and every request that failed."""
+    context = browser.new_context(base_url=base_url, viewport=viewport,
+                                  permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.requests = []  # type: ignore[attr-defined]
     page.on("request", lambda r: page.requests.append(r.url))
     page.sizes = {}  # type: ignore[attr-defined]
-    page.on("response", lambda r: page.sizes.__setitem__(r.url, len(r.body())) if r.ok else None)
+    page.failed = []  # type: ignore[attr-defined]
+
+    def record(response) -> None:
+        if response.ok:
+            page.sizes[response.url] = len(response.body())
+        elif response.status >= 400:  # 304 Not Modified: the browser's cache answered
+            page.failed.append(f"{response.status} {response.url}")
+    page.on("response", record)
+    page.on("requestfailed", lambda r: page.failed.append(f"{r.failure} {r.url}"))
+    return context, page
+
+
+@pytest.fixture
+def page(browser, server):
+    context, page = open_page(browser, server)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser, server):
+    context, page = open_page(browser, server, PHONE)
     yield page
     context.close()
 
@@ -113,10 +148,12 @@ def url(page_name: str, lang: str) -> str:
 @pytest.mark.parametrize("page_name", PAGES)
 def test_page_loads_with_switcher_math_figures_and_no_foreign_requests(page, server, page_name, lang):
     page.goto(url(page_name, lang), wait_until="networkidle")
-    links = page.locator(".md-select__link").evaluate_all("els => els.map(e => [e.hreflang, e.href])")
-    assert sorted(h for h, _ in links) == sorted(LANGUAGES)
-    for code, href in links:
+    links = page.locator(".md-select__link").evaluate_all(
+        "els => els.map(e => [e.hreflang, e.href, e.getAttribute('href')])")
+    assert sorted(h for h, _, _ in links) == sorted(LANGUAGES)
+    for code, href, written in links:
         assert href == server + url(page_name, code), f"{code} switcher link leaves the page: {href}"
+        assert not urlparse(written).scheme and not written.startswith("/"), f"{code} link is not relative: {written}"
     for img in page.locator("article img").all():
         assert img.evaluate("i => i.complete && i.naturalWidth > 0"), f"figure did not load: {img.get_attribute('src')}"
     for formula in page.locator("article math").all()[:5]:
@@ -124,11 +161,52 @@ def test_page_loads_with_switcher_math_figures_and_no_foreign_requests(page, ser
     origin = server.split("/", 3)[:3]
     foreign = [r for r in page.requests if r.split("/", 3)[:3] != origin and not r.startswith("data:")]
     assert not foreign, f"requests to other hosts: {foreign}"
+    assert not page.failed, f"failing requests: {page.failed}"
     total, search = page_weight(page)
     WEIGHTS.append(f"{url(page_name, lang) or '/'}\t{total}\t{search}")
-    budget = NOTEBOOK_PAGE_BUDGET if page_name.startswith("notebooks/") else (
-        HEAVY_PAGE_BUDGETS.get(page_name, GLOSSARY_PAGE_BUDGET))
-    assert total < budget, f"{url(page_name, lang)} weighs {total} bytes, over its budget of {budget}"
+    assert total < PAGE_BUDGET, f"{url(page_name, lang)} weighs {total} bytes, over the budget of {PAGE_BUDGET}"
+
+
+def switch_language(page, code: str) -> None:
+    """Pick a language in the header's menu as a reader does: open the menu, click the language."""
+    page.locator(".md-header .md-select button").hover()
+    with page.expect_navigation(wait_until="networkidle"):
+        page.locator(f".md-header a.md-select__link[hreflang={code}]").click()
+
+
+@pytest.mark.parametrize("mount", MOUNTS)
+def test_language_menu_keeps_the_page_and_its_section_wherever_the_site_is_served(browser, origin, mount):
+    base = origin + mount
+    context, page = open_page(browser, base, PHONE if mount == "/other/" else DESKTOP)
+    try:
+        page.goto(base + "vanishing-gradient/#why-it-matters", wait_until="networkidle")
+        switch_language(page, "ru")
+        assert page.url == base + "ru/vanishing-gradient/#why-it-matters"
+        heading = page.locator("#why-it-matters")
+        assert heading.inner_text().startswith("Почему это важно")
+        assert heading.evaluate("h => h.getBoundingClientRect().top") < page.viewport_size["height"] / 3, \
+            "the page did not scroll to the section"
+        toggle = page.locator("form[data-md-component='palette'] label:visible").first.get_attribute("title")
+        footer = page.locator("footer .md-copyright").inner_text()
+        english = [t for t in (toggle, footer) if re.search(r"Switch to|Made with|Built with", t)]
+        assert not english, f"English interface on the Russian page: {english}"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"switcher-section-{mount.strip('/') or 'root'}.png"))
+        page.goto(base + "ru/", wait_until="networkidle")  # home pages: from one language's home to another's
+        switch_language(page, "tr")
+        assert page.url == base + "tr/"
+        switch_language(page, "en")
+        assert page.url == base
+        assert not page.failed, f"failing requests: {page.failed}"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_404_page_offers_each_languages_home(page, server, lang):
+    page.goto(("" if lang == DEFAULT else f"{lang}/") + "404.html", wait_until="networkidle")
+    links = dict(page.locator(".md-select__link").evaluate_all("els => els.map(e => [e.hreflang, e.href])"))
+    assert links == {code: server + url("index", code) for code in LANGUAGES}
 
 
 def test_copy_button_copies_exactly_the_snippet(page):
@@ -141,9 +219,9 @@ def test_copy_button_copies_exactly_the_snippet(page):
     assert copied.strip() == expected.strip()
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_search_finds_inflected_forms_in_the_readers_language_only(page, server, lang):
-    query, expected = SEARCHES[lang]
+@pytest.mark.parametrize(("lang", "query", "expected"), SEARCHES)
+def test_search_finds_inflected_and_unaccented_forms_in_the_readers_language_only(page, server, lang, query,
+                                                                                 expected):
     page.goto(url("index", lang), wait_until="networkidle")
     page.locator("input.md-search__input").click()
     page.locator("input.md-search__input").fill(query)
@@ -173,3 +251,42 @@ def test_screenshots_of_a_glossary_page_and_the_notebook(page, lang):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{name.replace('/', '-')}-{lang}.png"), full_page=False)
     assert re.search(r"depth\s+sigmoid\s+relu", page.locator("article").inner_text()), "notebook outputs missing"
+
+
+NOTEBOOK = "notebooks/vanishing-gradient-by-depth"
+
+
+def source_notebook(lang: str) -> Path:
+    return ROOT / "docs" / (f"{NOTEBOOK}.ipynb" if lang == DEFAULT else f"{NOTEBOOK}.{lang}.ipynb")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_notebook_reads_on_a_phone_and_downloads_in_its_language(phone, server, lang):
+    phone.goto(url(NOTEBOOK, lang), wait_until="networkidle")
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(ARTIFACTS / f"notebook-phone-{lang}.png"))
+    article = phone.locator("article").bounding_box()
+    block = phone.locator(".jp-CodeCell pre:has(code)").first
+    assert block.bounding_box()["width"] > 0.9 * article["width"], "code cells do not use the phone's width"
+    block.hover()
+    button = block.locator("button.md-code__button[data-md-type=copy]")
+    english = button.get_attribute("title") == "Copy to clipboard"
+    assert english == (lang == DEFAULT), "copy button not in the page's language"
+    overlapping = button.evaluate("""b => {
+        const box = b.getBoundingClientRect(), code = b.closest('pre').querySelector('code');
+        const range = document.createRange(); range.selectNodeContents(code);
+        return [...range.getClientRects()].some(r => r.width > 0 && r.left < box.right && r.right > box.left
+                                                    && r.top < box.bottom && r.bottom > box.top);
+    }""")
+    assert not overlapping, "the copy button covers code"
+    button.click()
+    source = source_notebook(lang)
+    notebook = json.loads(source.read_text(encoding="utf-8"))
+    first_code = "".join(next(c for c in notebook["cells"] if c["cell_type"] == "code")["source"])
+    assert phone.evaluate("navigator.clipboard.readText()").strip() == first_code.strip()
+    download = phone.locator("article a[download]")
+    texts = yaml.safe_load((ROOT / "i18n" / "site.yml").read_text(encoding="utf-8"))["interface"][lang]
+    assert download.get_attribute("title") == texts["download_notebook"]
+    response = phone.request.get(urljoin(phone.url, download.get_attribute("href")))
+    assert response.ok and response.json() == notebook, f"the download is not {source.name}"
+    assert not phone.failed, f"failing requests: {phone.failed}"

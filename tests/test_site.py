@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pages import DEFAULT, LANGUAGES, ROOT, english_pages
+from pages import DEFAULT, LANGUAGES, ROOT, Page, english_pages
 
 pytestmark = pytest.mark.slow
 
@@ -24,8 +25,11 @@ def page_dir(site: Path, page_rel: str, lang: str) -> Path:
 
 
 PAGES = [p.rel for p in english_pages()]
-SITE_PATH = "/" + yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"),
-                            Loader=yaml.BaseLoader)["site_url"].split("://", 1)[1].split("/", 1)[1]
+# The theme's and plugins' English interface strings (and the site's own) that must not show on a translated page
+ENGLISH_INTERFACE = ["Switch to dark mode", "Switch to light mode", "Permanent link", "Made with", "Built with",
+                     "Copy to clipboard", "Copied!", "Edit this page", "Back to top", "Skip to content",
+                     "Table of contents", "Initializing search", "Download this notebook", "Page not found",
+                     "Outdated translation", "from a clone of the repository", "Text CC BY"]
 
 
 class Tags(HTMLParser):
@@ -45,11 +49,14 @@ def tags(html_file: Path) -> list[tuple[str, dict[str, str | None]]]:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_is_built_in_every_language_with_its_alternates(built_site, page, lang):
+def test_every_page_is_built_in_every_language_with_its_language_menu(built_site, page, lang):
     html = page_dir(built_site, page, lang) / "index.html"
     assert html.is_file(), f"{page} was not built for {lang}"
-    alternates = {a["hreflang"] for t, a in tags(html) if t == "link" and a.get("rel") == "alternate" and a.get("hreflang")}
-    assert alternates == set(LANGUAGES)
+    menu = {a["hreflang"] for t, a in tags(html) if t == "a" and "md-select__link" in (a.get("class") or "")}
+    assert menu == set(LANGUAGES)
+    # Material fetches <href>/sitemap.xml for each of these: hreflang alternates live in sitemap.xml only
+    head_alternates = [a for t, a in tags(html) if t == "link" and a.get("rel") == "alternate" and a.get("hreflang")]
+    assert not head_alternates, f"{head_alternates}: each makes a failing sitemap request on every page view"
     lang_attr = next(a["lang"] for t, a in tags(html) if t == "html")
     assert lang_attr.split("-")[0] == lang
 
@@ -159,8 +166,10 @@ def test_internal_links_and_anchors_resolve_in_every_language(built_site):
             if not href or re.match(r"^[a-z]+:|^//", href):
                 continue
             path, _, fragment = href.partition("#")
-            if path.startswith("/"):  # absolute path under the site_url's path (the language menu)
-                path = str(built_site) + "/" + path.removeprefix(SITE_PATH)
+            if path.startswith("/"):
+                broken.append(f"{html.relative_to(built_site)}: {href} (absolute: breaks where the site is served "
+                              "at another path)")
+                continue
             target = (html.parent / path).resolve() if path else html
             if target.is_dir():
                 target = target / "index.html"
@@ -206,3 +215,57 @@ def test_sitemap_lists_every_page_with_its_alternates_in_every_language(built_si
         assert loc in entries, f"{loc} is not in sitemap.xml"
         expected = {lang: site_url + ("" if lang == DEFAULT else f"{lang}/") + path for lang in LANGUAGES}
         assert entries[loc] == expected, f"{loc}: sitemap alternates {entries[loc]}"
+
+
+@pytest.mark.parametrize("lang", [code for code in LANGUAGES if code != DEFAULT])
+def test_translated_pages_show_no_english_interface_string(built_site, lang):
+    found = []
+    for html in sorted((built_site / lang).rglob("*.html")):
+        text = re.sub(r"<pre[ >].*?</pre>", "", html.read_text(encoding="utf-8"), flags=re.S)  # code stays as written
+        found += [f"{html.relative_to(built_site)}: {s!r}" for s in ENGLISH_INTERFACE if s.lower() in text.lower()]
+    assert not found, "\n".join(found[:30])
+
+
+def test_search_titles_have_no_pilcrow(built_site):
+    for lang in LANGUAGES:
+        index = json.loads((built_site / ("" if lang == DEFAULT else lang) / "search" / "search_index.json")
+                           .read_text(encoding="utf-8"))
+        titles = [d["title"] for d in index["docs"] if "¶" in d["title"]]
+        assert not titles, f"{lang}: {titles}"
+
+
+class TableLinks(HTMLParser):
+    """{text: href} of the links in an HTML fragment."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: dict[str, str] = {}
+        self._href: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self._href = dict(attrs).get("href")
+
+    def handle_data(self, data):
+        if self._href is not None:
+            self.links[data] = self._href
+            self._href = None
+
+
+def source_title(source: Path) -> str:
+    return re.search(r"^# +(.+?)(?: *\{#[^}]*\})? *$", Page(source).markdown(), re.M)[1]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_translation_status_names_each_page_by_its_title_and_links_it(built_site, lang):
+    html = page_dir(built_site, "docs/translation-status.md", lang) / "index.html"
+    table = html.read_text(encoding="utf-8").split("<table>", 1)[1].split("</table>", 1)[0]
+    links = TableLinks()
+    links.feed(table)
+    links = links.links
+    for page in english_pages():
+        title = source_title(page.path if lang == DEFAULT or not page.translation(lang).exists()
+                             else page.translation(lang))
+        assert title in links, f"{page.rel}: no link titled {title!r} in the {lang} table"
+        target = (html.parent / links[title]).resolve()
+        assert target == page_dir(built_site, page.rel, lang).resolve(), f"{title!r} links to {links[title]}"

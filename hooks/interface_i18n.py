@@ -1,0 +1,43 @@
+"""The theme's interface strings that no configuration option translates, in the page's language.
+
+Texts come from the ``interface`` section of i18n/site.yml: the headings' "Permanent link" title
+(the toc extension's ``permalink_title`` is one value for every language) and the footer's
+"Made with" line (overrides/partials/copyright.html reads ``interface.made_with``). The colour
+scheme toggles and the copyright line are translated per language in mkdocs.yml.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.pages import Page
+
+TEXTS = Path(__file__).resolve().parent.parent / "i18n" / "site.yml"
+
+
+def interface_texts(language: str) -> dict[str, str]:
+    texts = yaml.safe_load(TEXTS.read_text(encoding="utf-8"))["interface"]
+    if language not in texts:
+        raise ValueError(f"i18n/site.yml: no 'interface' texts for language '{language}'")
+    return texts[language]
+
+
+def _language(config: MkDocsConfig) -> str:
+    return config.plugins["i18n"].current_language
+
+
+def on_template_context(context: dict, template_name: str, config: MkDocsConfig) -> dict:
+    context["interface"] = interface_texts(_language(config))
+    return context
+
+
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, **_) -> dict:
+    context["interface"] = interface_texts(_language(config))
+    return context
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, **_) -> str:
+    english = interface_texts("en")["permalink"]
+    return html.replace(f'title="{english}"', f'title="{interface_texts(_language(config))["permalink"]}"')
