@@ -2,7 +2,8 @@
 activations and of back-propagated gradients, layer by layer."""
 
 from gradprobe.experiments.initialization import (
-    RELU_NET, TANH_NET, layer_statistics, per_layer_factor, sigmoid_training, weight_gradient_report,
+    RELU_NET, TANH_NET, first_layer_gradient_share, layer_statistics, per_layer_factor, sigmoid_training,
+    weight_gradient_report,
 )
 
 ROWS = {"activation": "Var[h]", "preactivation_grad": "Var[dL/dz]", "weight_grad": "Var[dL/dW]"}
@@ -16,6 +17,13 @@ for init in ("standard", "default", "xavier"):
         print(f"{init if i == 0 else '':<9} {label:<11}" + "".join(f"{v:>9.1e}" for v in values)
               + f"  x{per_layer_factor(values):.2f}")
     print(f"{'':<9} grad_norms verdict: {weight_gradient_report(init=init, **TANH_NET).verdict}")
+
+VARIANCES = [0.25, 0.5, 1.0, 2.0]  # the clusters above have variance 2 per input feature
+print("\ntanh, layer 1's gradient variance over layer 5's, by the variance of the inputs")
+print(f"{'init':<9} {'':<11}" + "".join(f"{f'Var[x] {v}':>12}" for v in VARIANCES))
+for init in ("standard", "xavier"):
+    shares = first_layer_gradient_share(init, VARIANCES)
+    print(f"{init:<9} {'':<11}" + "".join(f"{f'1/{1 / s:.1f}':>12}" for s in shares))
 
 print("\nReLU, 30 hidden layers of 256 units, at initialization")
 print(f"{'init':<9} {'':<11} {'layer 1':>9} {'layer 30':>9}  per layer")

@@ -6,8 +6,8 @@ import pytest
 import torch
 
 from gradprobe.experiments.recurrent import (
-    HIDDEN, INPUTS, SEEDS, first_over_last_by_bias, gate_value, gradient_by_step, recurrent_weight_spectrum,
-    summary,
+    HIDDEN, INPUTS, SEEDS, decay_per_step, first_over_last_by_bias, gate_value, gradient_by_step,
+    recurrent_weight_spectrum, step_gradients, summary,
 )
 from gradprobe.models import sequence_model
 
@@ -105,7 +105,20 @@ def test_factor_per_step_is_a_little_above_the_gate_value(rows):
         assert 0.5 < rows[label]["per_step"] < 0.5 + 0.15
 
 
-def test_rnn_default_w_hh_largest_singular_value_is_a_little_above_one():
+def test_rnn_default_w_hh_largest_singular_value_is_a_little_above_one_its_radius_well_below():
     spectra = [recurrent_weight_spectrum(seed) for seed in SEEDS]
     assert all(1.0 < s["largest_singular_value"] < 1.2 for s in spectra)
-    assert all(s["radius"] < 1 for s in spectra)
+    assert [round(s["radius"], 2) for s in spectra] == pytest.approx([0.60, 0.61, 0.60, 0.56, 0.56])
+    assert all(s["radius"] <= s["largest_singular_value"] for s in spectra)
+
+
+def test_radius_times_rms_tanh_slope_predicts_the_measured_factor_per_seed():
+    for seed in SEEDS:
+        s = recurrent_weight_spectrum(seed)
+        assert round(s["tanh_slope_rms"], 1) == 0.9
+        predicted = s["radius"] * s["tanh_slope_rms"]
+        measured = decay_per_step(list(step_gradients("rnn", None, seed)))
+        assert 0.50 <= predicted <= 0.555 and 0.50 <= measured <= 0.545
+        assert measured == pytest.approx(predicted, rel=0.03), seed
+        bound = s["largest_singular_value"] * s["tanh_slope_rms"]
+        assert abs(bound - measured) > 10 * abs(predicted - measured)  # sigma_max does not predict it

@@ -394,6 +394,18 @@ def test_first_layer_keeps_up_with_the_head(run: dict):
 
 
 @pytest.mark.slow
+def test_the_reports_ratio_compares_single_modules(run: dict):
+    claim("The first/last ratio of the report, 9.2, compares something else: gradprobe reports single modules, so it "
+          "divides the first convolution, `model.0.conv`, by the last module with parameters, the stride-32 class "
+          "output `model.23.cv3.2.2`, rather than whole layers")
+    modules, norms = run["modules"], run["module_norms"][0]
+    assert modules[0] == "model.0.conv" and modules[-1] == "model.23.cv3.2.2"
+    assert round(run["ratios"][0], 1) == 9.2 == round(norms[0] / norms[-1], 1)
+    layers = run["layer_norms"][0]
+    assert round(layers[0] / layers[run["layers"].index(23)]) == 5  # "about five times", per YOLO layer"
+
+
+@pytest.mark.slow
 def test_neck_layers_feeding_strides_16_and_32_get_the_smallest_gradients(run: dict):
     claim("The four neck layers 17, 19, 20 and 22 are the exception: from the fourth step on, each of them gets a "
           "smaller gradient than every other layer, on average about a hundred times smaller")

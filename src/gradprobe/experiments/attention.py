@@ -2,7 +2,9 @@
 
 A stack of ``nn.TransformerEncoderLayer`` (d_model 32, 4 heads, no dropout) with a linear head
 reads random vectors; the loss is cross-entropy against random labels at every position. The
-per-layer gradient norms come from gradprobe, one entry per encoder layer.
+per-layer gradient norms come from gradprobe: the feed-forward output layer W2 (``linear2``) of each
+encoder layer, the parameters Xiong et al. (2020) analyse, so post-LN and pre-LN are measured on the
+same parameters (their LayerNorms sit in different places and are left out).
 """
 
 from __future__ import annotations
@@ -13,9 +15,7 @@ from functools import cache
 import torch
 from torch import nn
 
-from ..grouping import group_layers
 from ..measure import grad_norms
-from ..report import GradReport
 from ..sequences import step_grad_norms
 from .recurrent import median_over_seeds
 from .threads import single_threaded
@@ -51,32 +51,33 @@ class EncoderStack(nn.Module):
 # --8<-- [start:measure]
 @cache  # tests and figures in one process share the runs
 @single_threaded  # a tiny model: faster on one CPU thread, and independent of the core count
-def layer_grad_norms(norm_first: bool, depth: int = 12, seed: int = 0) -> GradReport:
-    """Gradient norm of each encoder layer (all its parameters together) after one backward pass."""
+def ffn_grad_norms(norm_first: bool, depth: int = 12, seed: int = 0) -> tuple[float, ...]:
+    """Gradient norm of each encoder layer's W2 (``linear2``: weight and bias) after one backward pass."""
     torch.manual_seed(seed)
     model = EncoderStack(depth, norm_first)
     x = torch.randn(8, 32, D_MODEL)  # (batch, positions, d_model)
     y = torch.randint(CLASSES, (8, 32))
     loss = nn.functional.cross_entropy(model(x).flatten(0, 1), y.flatten())
     loss.backward()
-    report = grad_norms(model)  # layers.0.self_attn, layers.0.linear1, ..., norm, head
-    return group_layers(report, depth=2)  # layers.0, layers.1, ..., norm, head
+    report = grad_norms(model)  # layers.0.self_attn, layers.0.linear1, layers.0.linear2, ..., head
+    norms = dict(zip(report.layers, report.norms))
+    return tuple(norms[f"layers.{i}.linear2"] for i in range(depth))  # the same parameters in both placements
 # --8<-- [end:measure]
 
 
 def encoder_norms(norm_first: bool, depth: int = 12, seeds: tuple[int, ...] = SEEDS) -> list[float]:
-    """Median over seeds of each encoder layer's gradient norm (head and final norm left out)."""
-    runs = [layer_grad_norms(norm_first, depth, seed).norms[:depth] for seed in seeds]
+    """Median over seeds of the gradient norm of each encoder layer's W2."""
+    runs = [ffn_grad_norms(norm_first, depth, seed) for seed in seeds]
     return [statistics.median(values) for values in zip(*runs)]
 
 
 def post_vs_pre(depth: int = 12) -> dict[str, list[float]]:
-    """The page's figure: per-layer gradient norms, post-LN (original Transformer) and pre-LN."""
+    """The page's figure: per-layer gradient norms of W2, post-LN (original Transformer) and pre-LN."""
     return {"post": encoder_norms(False, depth), "pre": encoder_norms(True, depth)}
 
 
 def last_layer_by_depth(depths: tuple[int, ...] = (1, 2, 4, 8, 12, 24)) -> dict[str, list[float]]:
-    """Gradient norm of the last encoder layer (median over seeds) against the number of layers."""
+    """Gradient norm of the last encoder layer's W2 (median over seeds) against the number of layers."""
     depths = tuple(depths)
     return {"post": [encoder_norms(False, d)[-1] for d in depths],
             "pre": [encoder_norms(True, d)[-1] for d in depths]}

@@ -39,9 +39,12 @@ def scaled_tanh_mlp(gain: float, depth: int = DEPTH, seed: int = 0) -> MLP:
 
 @single_threaded
 def measure_gain(gain: float, depth: int = DEPTH, seed: int = 0) -> GradReport:
-    """Per-layer gradient norms of ``scaled_tanh_mlp`` after one backward pass on random data."""
-    model = scaled_tanh_mlp(gain, depth, seed)
-    x, y = torch.randn(256, 32), torch.randn(256, 1)
+    """Per-layer gradient norms of ``scaled_tanh_mlp`` after one backward pass on random data.
+
+    In float64: at large gains the network is chaotic, and float32 rounding differences between
+    CPUs would grow by the same factor per layer as the gradient, into visibly different results."""
+    model = scaled_tanh_mlp(gain, depth, seed).double()
+    x, y = torch.randn(256, 32).double(), torch.randn(256, 1).double()
     loss = torch.nn.functional.mse_loss(model(x), y)
     loss.backward()
     return grad_norms(model)
@@ -65,8 +68,8 @@ def predicted_growth(gain: float, depth: int = DEPTH, seed: int = 0) -> float:
     For weights with variance gain^2 / width, a backward step multiplies the squared gradient norm by
     gain^2 * mean(f'(z)^2) on average: the mean-field estimate of the factor per layer.
     """
-    model = scaled_tanh_mlp(gain, depth, seed)
-    x = torch.randn(256, 32)  # the same input as measure_gain: same seed, drawn right after the model
+    model = scaled_tanh_mlp(gain, depth, seed).double()
+    x = torch.randn(256, 32).double()  # the same input as measure_gain: same seed, drawn right after the model
     slopes = []
     with torch.no_grad():
         for block in model.blocks:

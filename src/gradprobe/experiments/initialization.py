@@ -39,11 +39,14 @@ def clusters(n: int, dim: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tenso
 
 # --8<-- [start:measure]
 def backward_at_init(activation: Activation, init: Init, depth: int, width: int, inputs: int,
-                     seed: int = 0) -> tuple[MLP, list[torch.Tensor], list[torch.Tensor]]:
+                     seed: int = 0, input_variance: float = 2.0) -> tuple[MLP, list[torch.Tensor], list[torch.Tensor]]:
     """Build the MLP, run one forward and backward pass on 256 points; return the model, each hidden
-    layer's pre-activation z_k (its ``.grad`` is dL/dz_k) and its activation h_k = f(z_k)."""
+    layer's pre-activation z_k (its ``.grad`` is dL/dz_k) and its activation h_k = f(z_k).
+
+    The clusters have variance 2 per input feature (centre plus noise); ``input_variance`` rescales them."""
     torch.manual_seed(seed)
     x, y = clusters(256, inputs, seed)
+    x = x * (input_variance / 2) ** 0.5
     model = mlp(depth, width, inputs, CLASSES, activation, init)
     pre: list[torch.Tensor] = []
     post: list[torch.Tensor] = []
@@ -62,10 +65,10 @@ def backward_at_init(activation: Activation, init: Init, depth: int, width: int,
 @cache  # tests, snippet and figures in one process share the runs
 @single_threaded
 def layer_statistics(activation: Activation, init: Init, depth: int, width: int, inputs: int,
-                     seed: int = 0) -> dict[str, tuple[float, ...]]:
+                     seed: int = 0, input_variance: float = 2.0) -> dict[str, tuple[float, ...]]:
     """Per hidden layer, input side first: the variance of its activations, of the gradient at its
     pre-activations and of its weight gradient."""
-    model, pre, post = backward_at_init(activation, init, depth, width, inputs, seed)
+    model, pre, post = backward_at_init(activation, init, depth, width, inputs, seed, input_variance)
     return {
         "activation": tuple(h.var().item() for h in post),
         "preactivation_grad": tuple(z.grad.var().item() for z in pre),
@@ -93,6 +96,15 @@ def _pick(values: tuple[float, ...], layers: list[int]) -> list[float]:
     if any(not 1 <= k <= len(values) for k in layers):
         raise ValueError(f"hidden layers are numbered 1 to {len(values)}, got {layers}")
     return [values[k - 1] for k in layers]
+
+
+def first_layer_gradient_share(init: Init, input_variances: list[float]) -> list[float]:
+    """Tanh network: the first hidden layer's pre-activation gradient variance over the fifth's, per input variance."""
+    shares = []
+    for variance in input_variances:
+        grad = layer_statistics(init=init, input_variance=variance, **TANH_NET)["preactivation_grad"]
+        shares.append(grad[0] / grad[-1])
+    return shares
 
 
 def tanh_variances(layers: list[int]) -> dict[str, list[float]]:

@@ -66,8 +66,11 @@ def measure(norm: Norm, weight_scale: float = 1.0, depth: int = DEPTH, seed: int
 @cache
 @single_threaded
 def training_loss(norm: Norm, steps: int = 60, depth: int = DEPTH, seed: int = 0) -> tuple[float, ...]:
-    """Loss at each step of full-batch Adam (learning rate 1e-3) fitting the 256 random targets."""
+    """Loss at each step of full-batch Adam (learning rate 1e-3) fitting the 256 random targets.
+
+    In float64: in float32 the rounding of the nearly collapsed signals differs between CPUs, and so did the losses."""
     model, x, y = tanh_mlp(norm, 1.0, depth, seed)
+    model, x, y = model.double(), x.double(), y.double()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     losses = []
     for _ in range(steps):

@@ -96,9 +96,16 @@ def gate_value(bias: float) -> float:
     return torch.sigmoid(torch.tensor(bias, dtype=torch.float64)).item()
 
 
-def recurrent_weight_spectrum(seed: int = 0) -> dict[str, float]:
-    """Spectral radius and largest singular value of the plain RNN's default-initialized W_hh."""
-    torch.manual_seed(seed)
-    weight = sequence_model("rnn", INPUTS, HIDDEN, 1).rnn.weight_hh_l0.detach().double()
+@single_threaded
+def recurrent_weight_spectrum(seed: int = 0, length: int = 100) -> dict[str, float]:
+    """Spectral radius and largest singular value of the plain RNN's default-initialized W_hh, and the
+    root mean square of tanh'(z) = 1 - h^2 over the hidden states of ``step_gradients``'s run."""
+    torch.manual_seed(seed)  # the same model and input as step_gradients("rnn", None, seed, length)
+    model = sequence_model("rnn", input_size=INPUTS, hidden_size=HIDDEN, output_size=1).double()
+    x = torch.randn(16, length, INPUTS, dtype=torch.float64)
+    with torch.no_grad():
+        hidden, _ = model.rnn(x)
+    weight = model.rnn.weight_hh_l0.detach()
     return {"radius": torch.linalg.eigvals(weight).abs().max().item(),
-            "largest_singular_value": torch.linalg.matrix_norm(weight, 2).item()}
+            "largest_singular_value": torch.linalg.matrix_norm(weight, 2).item(),
+            "tanh_slope_rms": (1 - hidden**2).pow(2).mean().sqrt().item()}
