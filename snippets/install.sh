@@ -1,2 +1,1 @@
-# from a clone of the repository; add [yolo] for the Ultralytics integration
-pip install .
+pip install gradprobe
