@@ -26,7 +26,8 @@ NOTEBOOK_PAGE_BUDGET = 1_200_000  # mkdocs-jupyter inlines JupyterLab's styleshe
 # Known heavier glossary pages, each with its own ceiling so it cannot grow unnoticed: four figures and
 # four code listings each (about 265 KB of the budget is the theme's CSS and JavaScript). To slim them,
 # merge their two ReLU figures / split the listings, then drop the entry.
-HEAVY_PAGE_BUDGETS = {"weight-initialization": 435_000, "activation-functions": 410_000}
+# The API reference is generated from the docstrings and grows with the API.
+HEAVY_PAGE_BUDGETS = {"weight-initialization": 435_000, "activation-functions": 410_000, "api": 450_000}
 PAGES = [p.rel.removeprefix("docs/").rsplit(".", 1)[0] for p in english_pages()]
 SEARCHES = {  # an inflected form in each language, and the page it must find
     "en": ("vanishing gradients", "vanishing-gradient/"),

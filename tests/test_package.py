@@ -4,6 +4,7 @@ wheel behaves without the optional extras."""
 from __future__ import annotations
 
 import ast
+import json
 import subprocess
 import tarfile
 import zipfile
@@ -81,3 +82,15 @@ def test_core_imports_without_warnings(installed: Installed):
     result = run_installed(installed, "import warnings; warnings.simplefilter('error'); "
                                       "import gradprobe, gradprobe.models, gradprobe.experiments")
     assert result.returncode == 0 and result.stderr == "", result.stderr
+
+
+def test_downloadable_notebook_runs_with_the_core_install(installed: Installed, tmp_path):
+    """The notebook that docs/get-started.md offers needs only ``pip install gradprobe``."""
+    notebook = json.loads((ROOT / "docs" / "notebooks" / "vanishing-gradient-by-depth.ipynb").read_text(encoding="utf-8"))
+    script = tmp_path / "notebook.py"
+    script.write_text("\n\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"),
+                      encoding="utf-8")
+    result = subprocess.run([str(installed.python), str(script)], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=300, env={"PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "verdict: vanishing" in result.stdout

@@ -48,13 +48,17 @@ def test_every_output_file_belongs_to_a_snippet():
     assert not orphans
 
 
-def test_install_command_installs_an_importable_gradprobe(tmp_path: Path, installed):
-    """Runs snippets/install.sh as written, into a throw-away target, with the built wheel standing in for
-    the index: ``pip install gradprobe`` finds the package this tree builds."""
+INSTALLS = sorted((ROOT / "snippets").glob("install*.sh"))
+
+
+@pytest.mark.parametrize("command", INSTALLS, ids=lambda p: p.name)
+def test_install_command_installs_an_importable_gradprobe(command: Path, tmp_path: Path, installed):
+    """Runs an install command as written, into a throw-away target, with the built wheel standing in for
+    the index (and no dependencies): ``pip install gradprobe`` finds the package this tree builds."""
     target = tmp_path / "target"
     env = {**os.environ, "PIP_TARGET": str(target), "PIP_NO_DEPS": "1", "PIP_FIND_LINKS": str(installed.wheel.parent),
            "PIP_NO_INDEX": "1", "PIP_QUIET": "1", "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
-    script = (ROOT / "snippets" / "install.sh").read_text(encoding="utf-8")
+    script = command.read_text(encoding="utf-8")
     subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=ROOT, env=env, check=True, timeout=300)
     result = subprocess.run([sys.executable, "-c", "import gradprobe; print(gradprobe.__file__)"],
                             env={**os.environ, "PYTHONPATH": str(target)}, cwd=tmp_path,
@@ -72,7 +76,7 @@ def test_every_extra_a_page_or_snippet_names_exists(installed):
     assert not {(path, extra) for path, extra in named if extra not in provided}
 
 
-@pytest.mark.parametrize("script", [s for s in sorted((ROOT / "snippets").glob("*.sh")) if s.name != "install.sh"],
+@pytest.mark.parametrize("script", [s for s in sorted((ROOT / "snippets").glob("*.sh")) if s not in INSTALLS],
                          ids=lambda p: p.name)
 def test_shell_snippet_runs_in_a_copy_of_the_project(script: Path, tmp_path: Path):
     """Shell blocks on the pages (the translation commands) run as written, from a fresh copy of the repo."""
