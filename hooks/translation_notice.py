@@ -2,6 +2,7 @@
 
 A translated page whose English source changed since it was translated (see i18n/translations.py)
 gets a warning at the top, in the reader's language, linking to the current English page. A page
+that exists in English only (``english_only: true``) says so at the top in the other languages. A page
 containing the marker line gets the status table of every page in every language, each page named by
 its title in the reader's language and linked.
 """
@@ -73,6 +74,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **_) -> st
     if MARKER in markdown:
         markdown = markdown.replace(MARKER, status_table(language, i18n.default_language))
     source = Path(page.file.abs_src_path)
+    if language != i18n.default_language and translations.english_only(source):
+        text = _texts("english_only", language)
+        return _after_title(markdown, f'!!! info "{text["title"]}"\n\n    {text["text"]}\n\n')
     if language == i18n.default_language or f".{language}." not in source.name:
         return markdown
     english = translations.english_source(source, ROOT)

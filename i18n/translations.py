@@ -79,10 +79,18 @@ def english_source(translation: Path, root: Path = ROOT) -> Path:
     return translation.with_name(f"{stem}.{suffix}")
 
 
+def english_only(page: Path) -> bool:
+    """Whether an English page says ``english_only: true`` in its front matter: it is built in every
+    language from the English file (the API reference, generated from the docstrings) and never translated."""
+    match = _FRONT_MATTER.match(page.read_text(encoding="utf-8")) if page.suffix == ".md" else None
+    return bool(match and (yaml.safe_load(match[1]) or {}).get("english_only") is True)
+
+
 def english_pages(root: Path = ROOT) -> list[Path]:
+    """The English pages that are translated: every one but those marked ``english_only``."""
     _, codes = languages(root)
     return sorted(p for p in (root / "docs").rglob("*") if p.suffix in PAGE_SUFFIXES
-                  and not (len(p.suffixes) > 1 and p.suffixes[-2].lstrip(".") in codes))
+                  and not (len(p.suffixes) > 1 and p.suffixes[-2].lstrip(".") in codes) and not english_only(p))
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
 """The same measurement on COCO8, Ultralytics' 8-image sample of COCO (or on COCO128)."""
+# Needs the yolo extra: pip install "gradprobe[yolo]"
 # Not run in CI: needs network (Ultralytics downloads the dataset, and yolo11n.pt if you ask for it).
 
 from ultralytics import YOLO

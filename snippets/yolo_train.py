@@ -1,4 +1,5 @@
 """Train YOLO11n for one epoch on CPU, offline, and record per-layer gradient norms at every step."""
+# Needs the yolo extra: pip install "gradprobe[yolo]"
 
 import tempfile
 from pathlib import Path

@@ -18,6 +18,8 @@ assert "torch" not in sys.modules, "conftest.py must set the numerics environmen
 for _name, _value in NUMERICS.items():
     os.environ.setdefault(_name, _value)
 
+from installed import Installed, install, outside_environment
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -33,15 +35,26 @@ def update_outputs(request: pytest.FixtureRequest) -> bool:
     return request.config.getoption("--update-outputs")
 
 
-def run_python(script: Path, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """Run a script in a fresh interpreter, from ``cwd``, failing with its stderr if it fails."""
-    env = {**os.environ, "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg", "LANG": "C.UTF-8"}
+def run_python(script: Path, cwd: Path, timeout: float = 300,
+               python: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run a script in a fresh interpreter, from ``cwd``, failing with its stderr if it fails.
+
+    ``python``: another environment's interpreter, which then sees only its own packages (no PYTHONPATH).
+    """
+    env = {**(os.environ if python is None else outside_environment()), "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg",
+           "LANG": "C.UTF-8"}
     for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):  # gradprobe links its verdicts in the locale's language
         env.pop(variable, None)
-    result = subprocess.run([sys.executable, str(script)], cwd=cwd, env=env, capture_output=True,
+    result = subprocess.run([str(python or sys.executable), str(script)], cwd=cwd, env=env, capture_output=True,
                             text=True, timeout=timeout)
     assert result.returncode == 0, f"{script.relative_to(ROOT)} failed:\n{result.stderr}"
     return result
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    """gradprobe's sdist and wheel built from this tree, the wheel installed in a fresh environment."""
+    return install(tmp_path_factory.mktemp("package"))
 
 
 @pytest.fixture(scope="session")

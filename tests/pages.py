@@ -44,6 +44,12 @@ class Page:
     def rel(self) -> str:
         return self.path.relative_to(ROOT).as_posix()
 
+    @property
+    def english_only(self) -> bool:
+        """Built in every language from the English file, never translated (``english_only: true``)."""
+        front = re.match(r"\A---\n(.*?)\n---\n", self.markdown(), re.S) if self.path.suffix == ".md" else None
+        return bool(front and (yaml.safe_load(front[1]) or {}).get("english_only") is True)
+
     def markdown(self) -> str:
         """The page's Markdown: the file itself, or a notebook's Markdown cells."""
         if self.path.suffix == ".ipynb":

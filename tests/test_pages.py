@@ -11,7 +11,7 @@ from pages import INCLUDE, ROOT, TRANSLATIONS, Page, all_pages, english_pages, t
 
 PAGES = all_pages()
 ENGLISH = english_pages()
-PAIRS = [(page, lang) for page in ENGLISH for lang in TRANSLATIONS]
+PAIRS = [(page, lang) for page in ENGLISH if not page.english_only for lang in TRANSLATIONS]
 
 
 def pair_id(pair) -> str:

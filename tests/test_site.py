@@ -186,7 +186,7 @@ def test_every_language_has_its_404_page_and_page_descriptions(built_site, lang)
     texts = yaml.safe_load((ROOT / "i18n" / "site.yml").read_text(encoding="utf-8"))["not_found"][lang]
     assert texts["title"] in not_found.read_text(encoding="utf-8")
     for page in (p for p in english_pages() if p.path.suffix == ".md"):
-        source = page.path if lang == DEFAULT else page.translation(lang)
+        source = page.path if lang == DEFAULT or page.english_only else page.translation(lang)
         front = yaml.safe_load(source.read_text(encoding="utf-8").split("---")[1])
         html = page_dir(built_site, page.rel, lang) / "index.html"
         meta = next(a["content"] for t, a in tags(html) if t == "meta" and a.get("name") == "description")
@@ -269,3 +269,18 @@ def test_translation_status_names_each_page_by_its_title_and_links_it(built_site
         assert title in links, f"{page.rel}: no link titled {title!r} in the {lang} table"
         target = (html.parent / links[title]).resolve()
         assert target == page_dir(built_site, page.rel, lang).resolve(), f"{title!r} links to {links[title]}"
+
+
+def test_api_reference_is_in_every_language_with_its_stylesheet_there_only(built_site):
+    """docs/api.md is English only: every language builds it from the English file, says so at the top,
+    and only it links mkdocstrings' stylesheet (once)."""
+    notices = yaml.safe_load((ROOT / "i18n" / "site.yml").read_text(encoding="utf-8"))["english_only"]
+    for lang in LANGUAGES:
+        html = (page_dir(built_site, "docs/api.md", lang) / "index.html").read_text(encoding="utf-8")
+        assert re.search(r'id="?gradprobe\.grad_norms[" >]', html) and re.search(r'id="?gradprobe\.watch\.watch[" >]', html)
+        title = re.escape(notices[lang]["title"])  # the HTML is minified: attribute quotes are optional
+        assert bool(re.search(rf'<p class="?admonition-title"?>{title}</p>', html)) == (lang != DEFAULT)
+    linked = {html.relative_to(built_site).as_posix(): html.read_text(encoding="utf-8").count("_mkdocstrings.css")
+              for html in built_site.rglob("*.html")}
+    assert {page: n for page, n in linked.items() if n} == {
+        ("" if lang == DEFAULT else f"{lang}/") + "api/index.html": 1 for lang in LANGUAGES}

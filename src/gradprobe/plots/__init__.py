@@ -4,6 +4,12 @@
 (``{label: values}``), the figure's texts and optional x values, and returns a ``Figure``.
 """
 
+import importlib.util
+
+if importlib.util.find_spec("matplotlib") is None:
+    raise ImportError('gradprobe.plots needs matplotlib, which the core install leaves out: '
+                      'pip install "gradprobe[plots]"', name="matplotlib")
+
 from .heatmap import log_heatmap
 from .lines import curves, factor_product_lines, layer_lines, linear_lines, log_lines, step_lines
 from .style import wrap
