@@ -15,7 +15,7 @@ from conftest import ROOT
 from installed import Installed, wheel_metadata
 
 SOURCES = sorted(p.relative_to(ROOT / "src").as_posix() for p in (ROOT / "src" / "gradprobe").rglob("*.py"))
-EXTRAS = {"plots", "yolo", "lightning", "huggingface", "tensorboard"}
+EXTRAS = {"plots", "yolo"}
 
 
 def source_version() -> str:
