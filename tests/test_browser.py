@@ -1,5 +1,6 @@
 """The built site in a real headless Chromium: language switcher, copy button, search, math, figures,
-colour scheme, no third-party requests, page weight. Screenshots go to test-artifacts/."""
+colour scheme, no third-party requests, page weight, no page wider than a desktop or a phone screen.
+Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ NOTEBOOK_PAGE_BUDGET = 1_200_000  # mkdocs-jupyter inlines JupyterLab's styleshe
 # four code listings each (about 265 KB of the budget is the theme's CSS and JavaScript). To slim them,
 # merge their two ReLU figures / split the listings, then drop the entry.
 HEAVY_PAGE_BUDGETS = {"weight-initialization": 435_000, "activation-functions": 410_000}
+VIEWPORTS = {"desktop": (1366, 900), "phone": (390, 844)}  # (width, height) in CSS pixels
 PAGES = [p.rel.removeprefix("docs/").rsplit(".", 1)[0] for p in english_pages()]
 SEARCHES = {  # an inflected form in each language, and the page it must find
     "en": ("vanishing gradients", "vanishing-gradient/"),
@@ -129,6 +131,10 @@ def test_page_loads_with_switcher_math_figures_and_no_foreign_requests(page, ser
     budget = NOTEBOOK_PAGE_BUDGET if page_name.startswith("notebooks/") else (
         HEAVY_PAGE_BUDGETS.get(page_name, GLOSSARY_PAGE_BUDGET))
     assert total < budget, f"{url(page_name, lang)} weighs {total} bytes, over its budget of {budget}"
+    for width, height in VIEWPORTS.values():
+        page.set_viewport_size({"width": width, "height": height})
+        document_width = page.evaluate("document.documentElement.scrollWidth")
+        assert document_width <= width, f"{url(page_name, lang)} is {document_width} px wide at {width} px"
 
 
 def test_copy_button_copies_exactly_the_snippet(page):
@@ -173,3 +179,32 @@ def test_screenshots_of_a_glossary_page_and_the_notebook(page, lang):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{name.replace('/', '-')}-{lang}.png"), full_page=False)
     assert re.search(r"depth\s+sigmoid\s+relu", page.locator("article").inner_text()), "notebook outputs missing"
+
+
+def test_wide_display_math_scrolls_in_its_own_box_on_a_phone(browser, server):
+    context = browser.new_context(base_url=server, viewport=dict(zip(("width", "height"), VIEWPORTS["phone"])))
+    page = context.new_page()
+    page.goto(url("activation-functions", "en"), wait_until="networkidle")
+    box = page.locator("article div.math").first
+    overflow, scroll_width, client_width = box.evaluate(
+        "b => [getComputedStyle(b).overflowX, b.scrollWidth, b.clientWidth]")
+    assert overflow == "auto" and scroll_width > client_width, "the widest formula should need its own scroll box"
+    box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
+    assert box.evaluate("b => b.scrollLeft") == scroll_width - client_width, "its right end cannot be scrolled to"
+    assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS["phone"][0]
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("device", VIEWPORTS)
+def test_screenshots_of_a_formula_heavy_page(browser, server, device, scheme):
+    width, height = VIEWPORTS[device]
+    context = browser.new_context(base_url=server, viewport={"width": width, "height": height}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(url("activation-functions", "en"), wait_until="networkidle")
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == (
+        "slate" if scheme == "dark" else "default")
+    page.locator("article div.math").first.evaluate("b => b.scrollIntoView({block: 'center'})")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"math-activation-functions-{device}-{scheme}.png"), full_page=False)
+    context.close()
