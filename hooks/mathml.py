@@ -2,7 +2,7 @@
 
 ``pymdownx.arithmatex`` (generic mode) finds the math and wraps it; this hook converts each wrapped
 formula with Temml (``hooks/vendor/temml.min.js``, run in V8 embedded by mini-racer). Browsers render
-MathML natively; ``docs/assets/temml/`` holds Temml's stylesheet and its small font for primes.
+MathML natively, styled by ``docs/assets/stylesheets/math.css`` (with Temml's prime font, cut down to 648 bytes).
 An inline formula is glued to the punctuation or suffix written against it (``\\(x\\).``,
 ``\\(n\\)'nin``), so a line never starts with that period.
 """
