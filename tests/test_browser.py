@@ -26,8 +26,10 @@ GLOSSARY_PAGE_BUDGET = 400_000  # bytes, all assets included, uncompressed
 NOTEBOOK_PAGE_BUDGET = 1_200_000  # mkdocs-jupyter inlines JupyterLab's stylesheet into every notebook page
 # Known heavier glossary pages, each with its own ceiling so it cannot grow unnoticed: four figures and
 # four code listings each (about 265 KB of the budget is the theme's CSS and JavaScript). To slim them,
-# merge their two ReLU figures / split the listings, then drop the entry.
-HEAVY_PAGE_BUDGETS = {"weight-initialization": 435_000, "activation-functions": 410_000}
+# merge their two ReLU figures / split the listings, then drop the entry. activation-functions also
+# holds the largest formula, a 5-row aligned block: as a real MathML table it costs 4 KB more than the
+# broken rendering it replaced (415 KB in Russian).
+HEAVY_PAGE_BUDGETS = {"weight-initialization": 435_000, "activation-functions": 418_000}
 VIEWPORTS = {"desktop": (1366, 900), "phone": (390, 844)}  # (width, height) in CSS pixels
 PAGES = [p.rel.removeprefix("docs/").rsplit(".", 1)[0] for p in english_pages()]
 SEARCHES = {  # an inflected form in each language, and the page it must find
