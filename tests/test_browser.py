@@ -1,6 +1,7 @@
 """The built site in a real headless Chromium: language switcher (served at its site_url path, at the root
 and under another prefix), copy button, search, math, figures, colour scheme, notebook on a phone, no
-third-party or failing requests, page weight. Screenshots go to test-artifacts/."""
+third-party or failing requests, page weight, no page wider than a desktop or a phone screen.
+Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or shutil.which("google-chrome")
 ARTIFACTS = ROOT / "test-artifacts"
 PAGE_BUDGET = 400_000  # bytes per page view, every page of every language, all assets, uncompressed
+VIEWPORTS = {"desktop": (1366, 900), "phone": (390, 844)}  # (width, height) in CSS pixels
 PAGES = [p.rel.removeprefix("docs/").rsplit(".", 1)[0] for p in english_pages()]
 SITE_PATH = urlparse(CONFIG["site_url"]).path  # "/gradient-glossary/"
 MOUNTS = [SITE_PATH, "/", "/other/"]  # where the same build is served: the switcher must work at each
@@ -165,6 +167,10 @@ def test_page_loads_with_switcher_math_figures_and_no_foreign_requests(page, ser
     total, search = page_weight(page)
     WEIGHTS.append(f"{url(page_name, lang) or '/'}\t{total}\t{search}")
     assert total < PAGE_BUDGET, f"{url(page_name, lang)} weighs {total} bytes, over the budget of {PAGE_BUDGET}"
+    for width, height in VIEWPORTS.values():
+        page.set_viewport_size({"width": width, "height": height})
+        document_width = page.evaluate("document.documentElement.scrollWidth")
+        assert document_width <= width, f"{url(page_name, lang)} is {document_width} px wide at {width} px"
 
 
 def switch_language(page, code: str) -> None:
@@ -290,3 +296,33 @@ def test_notebook_reads_on_a_phone_and_downloads_in_its_language(phone, server, 
     response = phone.request.get(urljoin(phone.url, download.get_attribute("href")))
     assert response.ok and response.json() == notebook, f"the download is not {source.name}"
     assert not phone.failed, f"failing requests: {phone.failed}"
+
+
+def test_wide_display_math_scrolls_in_its_own_box_on_a_phone(browser, server):
+    context = browser.new_context(base_url=server, viewport=dict(zip(("width", "height"), VIEWPORTS["phone"])))
+    page = context.new_page()
+    page.goto(url("activation-functions", "en"), wait_until="networkidle")
+    box = page.locator("article div.math").first
+    overflow, scroll_width, client_width = box.evaluate(
+        "b => [getComputedStyle(b).overflowX, b.scrollWidth, b.clientWidth]")
+    assert overflow == "auto" and scroll_width > client_width, "the widest formula should need its own scroll box"
+    box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
+    assert box.evaluate("b => b.scrollLeft") == scroll_width - client_width, "its right end cannot be scrolled to"
+    assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS["phone"][0]
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("device", VIEWPORTS)
+def test_screenshots_of_a_formula_heavy_page(browser, server, device, scheme):
+    width, height = VIEWPORTS[device]
+    context = browser.new_context(base_url=server, viewport={"width": width, "height": height}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(url("activation-functions", "en"), wait_until="networkidle")
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == (
+        "slate" if scheme == "dark" else "default")
+    page.locator("article div.math").first.evaluate("b => b.scrollIntoView({block: 'center'})")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"math-activation-functions-{device}-{scheme}.png"), full_page=False,
+                    animations="disabled")  # the header's title fades to the page's title on scrolling
+    context.close()
