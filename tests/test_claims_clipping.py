@@ -55,9 +55,9 @@ def test_below_one_the_bound_holds(by_radius, factors):
 
 def test_above_one_explosion_is_allowed_not_guaranteed(by_radius, factors):
     assert round(factors["1.1"], 2) == 0.88  # still shrinks
-    assert round(factors["2"], 2) == 1.14
-    assert round(factors["3"], 2) == 1.35
-    assert 1e13 < by_radius["3"][0] / by_radius["3"][-1] < 1e14
+    assert round(factors["2"], 2) == 1.13
+    assert round(factors["3"], 2) == 1.33
+    assert round(math.log10(by_radius["3"][0] / by_radius["3"][-1])) == 13  # "about 10^13"
 
 
 def test_each_radius_curve_is_monotone_in_the_direction_the_factor_says(by_radius):
@@ -95,35 +95,35 @@ def test_seed_0_step_by_step():
     assert round(unclipped.grad_norms[9]) == 123
     assert round(unclipped.radii[9], 2) == 1.46 and round(unclipped.radii[10], 2) == 5.12
     assert next(i + 1 for i, v in enumerate(unclipped.losses) if v > 1000) == 13
-    assert summary(unclipped)["non_finite_at"] == 39
+    assert summary(unclipped)["non_finite_at"] == 56  # "a few dozen steps later (step 56)"
 
 
 def test_clipped_seed_0_trains_500_steps():
     run = train(THRESHOLD)
     s = summary(run)
     assert s["steps"] == 500 and s["non_finite_at"] is None
-    assert s["above_threshold"] == 28 and round(100 * 28 / 500, 1) == 5.6
-    assert round(s["final_loss"], 2) == 0.25
+    assert s["above_threshold"] == 44 and round(100 * 44 / 500, 1) == 8.8
+    assert round(s["final_loss"], 2) == 0.45
     assert round(run.losses[0], 2) == 0.95
-    assert round(statistics.median(run.grad_norms), 1) == 2.0
+    assert round(statistics.median(run.grad_norms), 1) == 2.2
 
 
 def test_five_seeds(seed_runs):
     unclipped = {seed: runs[0] for seed, runs in seed_runs.items()}
     clipped = {seed: runs[1] for seed, runs in seed_runs.items()}
-    assert sorted(s["non_finite_at"] for s in unclipped.values() if s["non_finite_at"]) == [39, 223, 333, 387]
-    finite = [s for s in unclipped.values() if s["non_finite_at"] is None]
-    assert len(finite) == 1 and round(finite[0]["final_loss"], 2) == 0.88
+    steps = sorted(s["non_finite_at"] for s in unclipped.values() if s["non_finite_at"])
+    assert steps == [56, 209, 332, 347, 369] and max(steps) < 400  # "all five, each within its first 400 steps"
     assert all(s["non_finite_at"] is None for s in clipped.values())
     finals = [s["final_loss"] for s in clipped.values()]
-    assert round(min(finals), 2) == 0.25 and round(max(finals), 2) == 0.38
+    assert round(min(finals), 2) == 0.36 and round(max(finals), 2) == 0.45
 
 
 def test_smaller_thresholds_also_train():
     two, one = summary(train(2.0), threshold=2.0), summary(train(1.0), threshold=1.0)
-    assert two["non_finite_at"] is None and two["above_threshold"] == 377 and round(two["final_loss"], 2) == 0.24
-    assert one["non_finite_at"] is None and one["above_threshold"] == 500 and round(one["final_loss"], 2) == 0.16
-    assert one["final_loss"] < min(two["final_loss"], summary(train(THRESHOLD))["final_loss"])  # "did best here"
+    assert two["non_finite_at"] is None and two["above_threshold"] == 383 and round(two["final_loss"], 2) == 0.23
+    assert one["non_finite_at"] is None and one["above_threshold"] == 499 and round(one["final_loss"], 2) == 0.15
+    five = summary(train(THRESHOLD))["final_loss"]
+    assert one["final_loss"] < two["final_loss"] < five  # "lower losses"; the threshold of 1 "did best here"
 
 
 def test_clip_grad_norm_cannot_repair_non_finite_gradients():
