@@ -1,4 +1,5 @@
 """A history is plain data: save it as CSV or JSON, load it back, plot its heatmap."""
+# Needs the plots extra: pip install "gradprobe[plots]"
 
 import torch
 from torch import nn
