@@ -35,6 +35,7 @@ SPECS = ROOT / "docs" / "figures.yml"
 TEXTS = ROOT / "i18n" / "figures.yml"
 SITE_TEXTS = ROOT / "i18n" / "site.yml"
 HERE = Path(__file__).resolve().parent
+COORDINATE = re.compile(r"(?<=[\s\"(,])-?\d+\.\d\d+(?=[\s\"),])")
 FIGURE_IMG = re.compile(r'<img alt="([^"]*)" src="(?:\.\./)*figures/([\w-]+)\.svg" />')
 DARK = '[data-md-color-scheme="slate"] .gg-figure,[data-md-color-scheme="slate"] .gg-lightbox'
 _rendered: dict[str, str] = {}  # figure id -> SVG of the language being built
@@ -74,42 +75,46 @@ def render_svg(figure_id: str, language: str) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     plt.close(fig)
-    prefix = "g" + hashlib.sha1(figure_id.encode()).hexdigest()[:5]
-    return themable(minify_svg(buffer.getvalue().decode("utf-8"), prefix)).encode("utf-8")
+    scope = "g" + hashlib.sha1(figure_id.encode()).hexdigest()[:5]
+    return themable(minify_svg(buffer.getvalue().decode("utf-8"), scope)).encode("utf-8")
 
 
-def minify_svg(svg: str, prefix: str = "s") -> str:
+def minify_svg(svg: str, scope: str = "fig") -> str:
     """Drop matplotlib's metadata, the whitespace it writes between tags and path points, coordinate
-    digits beyond a hundredth of a point (invisible at any zoom a reader uses) and ids nothing refers
-    to, and turn every style repeated on several elements into one CSS class.
+    digits beyond a tenth of a point (a tenth of a pixel on the page, a third enlarged) and ids nothing
+    refers to, and turn every style repeated on several elements into one CSS class.
 
-    The root <svg> gets the class ``prefix`` and every rule is scoped to it, so that figures drawn
+    The root <svg> gets the class ``scope`` and every rule is scoped to it, so that figures drawn
     inline in one page do not restyle each other or the page; every font falls back to sans-serif.
     """
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
     svg = re.sub(r"font-family: 'DejaVu Sans'(?=[;\"])", "font-family: 'DejaVu Sans', sans-serif", svg)
-    svg = re.sub(r"(?<=[\s\"(,])(-?\d+\.\d\d)\d+", r"\1", svg)
+    svg = re.sub(r"<[^>]+>", lambda tag: COORDINATE.sub(_tenths, tag[0]), svg)  # in tags only, not in texts
     svg = re.sub(r' transform="rotate\(-?0 [^"]*\)"', "", svg)
     svg = re.sub(r">\s+<", "><", svg)
     svg = re.sub(r"\s*\n\s*", " ", svg)
     referenced = set(re.findall(r"#([\w-]+)", svg))
     svg = re.sub(r' id="([\w.-]+)"', lambda m: m[0] if m[1] in referenced else "", svg)
-    svg = svg.replace("<svg ", f'<svg class="{prefix}" ', 1).replace("*{", f".{prefix} *{{")
-    return _styles_to_classes(svg, prefix)
+    svg = svg.replace("<svg ", f'<svg class="{scope}" ', 1).replace("*{", f".{scope} *{{")
+    return _styles_to_classes(svg, scope)
 
 
-def _styles_to_classes(svg: str, prefix: str) -> str:
-    """Replace each ``style="..."`` used more than once by a short class ``<prefix>-<n>``, defined once
-    in a <style>."""
+def _tenths(match: re.Match[str]) -> str:
+    return f"{float(match[0]):.1f}".removesuffix(".0")
+
+
+def _styles_to_classes(svg: str, scope: str) -> str:
+    """Replace each ``style="..."`` used more than once by a short class, defined once in a <style>
+    as a rule that applies inside the root element of class ``scope`` only."""
     counts: dict[str, int] = {}
     for style in re.findall(r' style="([^"]*)"', svg):
         counts[style] = counts.get(style, 0) + 1
     repeated = [style for style, n in sorted(counts.items(), key=lambda item: -item[1]) if n > 1]
-    names = {style: f"{prefix}-{i}" for i, style in enumerate(repeated)}
+    names = {style: f"s{i}" for i, style in enumerate(repeated)}
     if not names:
         return svg
     svg = re.sub(r' style="([^"]*)"', lambda m: f' class="{names[m[1]]}"' if m[1] in names else m[0], svg)
-    rules = "".join(f".{name}{{{style}}}" for style, name in names.items())
+    rules = "".join(f".{scope} .{name}{{{style}}}" for style, name in names.items())
     return svg.replace("</style>", rules + "</style>", 1) if "</style>" in svg else svg.replace(
         "><", f"><style>{rules}</style><", 1)
 
@@ -144,7 +149,8 @@ def inline_figures(output: str, svgs: dict[str, str], enlarge: str, close: str) 
     output, count = FIGURE_IMG.subn(one, output)
     if not count:
         return output
-    css = (HERE / "figures.css").read_text(encoding="utf-8") + theme_css(DARK)
+    css = re.sub(r"/\*.*?\*/", "", (HERE / "figures.css").read_text(encoding="utf-8"), flags=re.S)
+    css = re.sub(r"(?<=[{};:,])\s+|\s+(?=[{}])", "", css).strip() + theme_css(DARK)
     script = (HERE / "figures.js").read_text(encoding="utf-8")
     output = output.replace("</head>", f"<style>{css}</style></head>", 1)
     return output.replace("</body>", f"<script>{script}</script></body>", 1)

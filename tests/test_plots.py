@@ -130,13 +130,15 @@ def test_figure_colours_become_css_variables_with_the_light_colour_as_fallback()
 def test_inline_figures_scopes_each_figure_and_adds_css_and_script_once():
     svg = figures.minify_svg('<svg width="1pt"><defs><style>*{stroke: none}</style></defs>'
                              '<text style="fill: #1f2328">a</text><text style="fill: #1f2328">b</text></svg>', "gabc")
-    assert '<svg class="gabc"' in svg and ".gabc *{" in svg and ".gabc-0{fill: #1f2328}" in svg
+    assert '<svg class="gabc"' in svg and ".gabc *{" in svg and ".gabc .s0{fill: #1f2328}" in svg
+    rounded = figures.minify_svg('<svg><text x="1.2345" y="-2.96">rate 0.0125</text></svg>')
+    assert '<text x="1.2" y="-3">rate 0.0125</text>' in rounded, "coordinates round to tenths, texts stay"
     page = ('<html><head></head><body><p><img alt="A &amp; B" src="../figures/one.svg" /></p>'
             '<p><img alt="C" src="../figures/one.svg" /></p></body></html>')
     out = figures.inline_figures(page, {"one": "<?xml?>" + svg}, enlarge="Enlarge", close="Close")
     assert "<img" not in out and "<?xml" not in out and out.count('class="gg-figure"') == 2
     assert 'aria-label="A &amp; B"' in out and 'data-close="Close"' in out
-    assert out.count(".gg-figure {") == 1 and out.count("<script>") == 1 and "--gg-ink:" in out
+    assert out.count(".gg-figure{") == 1 and out.count("<script>") == 1 and "--gg-ink:" in out
     assert figures.inline_figures("<p>no figure</p>", {}, "e", "c") == "<p>no figure</p>"
     with pytest.raises(KeyError, match="figures/two.svg"):
         figures.inline_figures('<img alt="x" src="figures/two.svg" />', {"one": svg}, "e", "c")
