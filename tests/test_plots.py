@@ -84,6 +84,22 @@ def test_linear_tick_labels_read_back_as_their_values(language):
     plt.close(fig)
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_text_stays_inside_the_figure(language):
+    """The longest title, axis labels and legend entries of i18n/figures.yml, wrapped, fit the figure's width."""
+    texts = [by_language[language] for by_language in figures.load_texts().values()]
+    longest = {key: max((t[key] for t in texts), key=len) for key in ("title", "xlabel", "ylabel")}
+    legend = sorted((name for t in texts for name in t["series"].values()), key=len)[-3:]
+    fig = plots.log_lines({name: [1.0, 0.1] for name in legend}, **longest, language=language)
+    fig.canvas.draw()
+    renderer, box = fig.canvas.get_renderer(), fig.bbox
+    ax = fig.axes[0]
+    for text in (ax.title, ax.xaxis.label, ax.yaxis.label, *ax.get_legend().get_texts()):
+        extent = text.get_window_extent(renderer)
+        assert box.x0 <= extent.x0 and extent.x1 <= box.x1 + 0.5, f"{language}: {text.get_text()!r} overflows"
+    plt.close(fig)
+
+
 def test_log_axes_label_powers_of_ten():
     fig = plots.step_lines({"a": [1.0, 1e-3, 1e-6]}, title="t", xlabel="x", ylabel="y", language="ru")
     labels = [t for t in drawn_texts(fig) if "10^" in t]

@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from .numbers import localize
-from .style import REFERENCE, label, new_figure, x_values
+from .style import REFERENCE, label, legend, new_figure, x_values
 
 Series = Mapping[str, Sequence[float]]
 LINESTYLES = ("-", "--", "-.", (0, (1, 1)), (0, (5, 1, 1, 1, 1, 1)))  # curves that coincide stay visible
@@ -21,7 +21,7 @@ def log_lines(series: Series, *, title: str, xlabel: str, ylabel: str, x: Sequen
     for name, xs, values in x_values(series, x, 0, "log_lines"):
         ax.semilogy(xs, values, marker="o", markersize=3, label=name)
     label(ax, title, xlabel, ylabel)
-    ax.legend()
+    legend(ax)
     localize(fig, language)
     return fig
 
@@ -34,7 +34,7 @@ def layer_lines(series: Series, *, title: str, xlabel: str, ylabel: str, x: Sequ
         ax.semilogy(xs, values, marker="o", markersize=3, label=name)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     label(ax, title, xlabel, ylabel)
-    ax.legend()
+    legend(ax)
     localize(fig, language)
     return fig
 
@@ -46,7 +46,7 @@ def step_lines(series: Series, *, title: str, xlabel: str, ylabel: str, x: Seque
     for name, xs, values in x_values(series, x, 1, "step_lines"):
         ax.semilogy(xs, values, linewidth=1.6, label=name)
     label(ax, title, xlabel, ylabel)
-    ax.legend()
+    legend(ax)
     localize(fig, language)
     return fig
 
@@ -62,7 +62,7 @@ def linear_lines(series: Series, *, title: str, xlabel: str, ylabel: str, x: Seq
         ax.plot(xs, values, marker="o", markersize=3, label=name)
     ax.set_ylim(bottom=0)
     label(ax, title, xlabel, ylabel)
-    ax.legend()
+    legend(ax)
     localize(fig, language)
     return fig
 
@@ -81,7 +81,7 @@ def curves(series: Series, *, title: str, xlabel: str, ylabel: str, x: Sequence[
     if min(xs_all) < 0 < max(xs_all):
         ax.axvline(0, color=REFERENCE, linewidth=0.8, zorder=0)
     label(ax, title, xlabel, ylabel)
-    ax.legend()
+    legend(ax)
     localize(fig, language)
     return fig
 
@@ -104,6 +104,6 @@ def factor_product_lines(series: Series, *, title: str, xlabel: str, ylabel: str
         ax.semilogy(xs, products, linewidth=1.8, color=f"C{index}", label=product_name)
     ax.axhline(1.0, color=REFERENCE, linewidth=0.8, linestyle=":")
     label(ax, title, xlabel, ylabel)
-    ax.legend()
+    legend(ax)
     localize(fig, language)
     return fig

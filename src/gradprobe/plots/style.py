@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from cycler import cycler  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.font_manager import FontProperties  # noqa: E402
 
 WIDTH = 5.6  # inches
 HEIGHT = 3.9
@@ -98,9 +99,37 @@ def new_figure(height: float = HEIGHT) -> tuple[Figure, Axes]:
     return plt.subplots(figsize=(WIDTH, height), layout="constrained")
 
 
+def fit(ax: Axes, text: str, size: float, length: float) -> str:
+    """``text`` broken into as few lines as keep each at most ``length`` points long at ``size`` points."""
+    renderer = ax.figure.canvas.get_renderer()
+    prop = FontProperties(size=size)
+
+    def width(line: str) -> float:
+        return renderer.get_text_width_height_descent(line, prop, ismath="$" in line)[0] * 72 / ax.figure.dpi
+
+    for chars in range(len(text), 9, -1):
+        wrapped = wrap(text, chars)
+        if all(width(line) <= length for line in wrapped.split("\n")):
+            return wrapped
+    return wrap(text, 10)
+
+
 def label(ax: Axes, title: str, xlabel: str, ylabel: str) -> None:
-    """Title and axis labels, wrapped so long translations stay inside the figure."""
-    ax.set(title=wrap(title, 52), xlabel=wrap(xlabel, 64), ylabel=wrap(ylabel, 36))
+    """Title and axis labels, wrapped so long translations stay inside the figure. The title and x label
+    are centred on the axes, which the y label and tick labels push right: about 50 points plus a
+    line's height per line of y label; the centred texts get the width less twice that."""
+    size = plt.rcParams["axes.labelsize"]
+    ylabel = fit(ax, ylabel, size, ax.figure.get_figheight() * 72 - 90)
+    across = ax.figure.get_figwidth() * 72 - 2 * (50 + 1.2 * size * (ylabel.count("\n") + 1))
+    ax.set(title=fit(ax, title, plt.rcParams["axes.titlesize"], across), xlabel=fit(ax, xlabel, size, across),
+           ylabel=ylabel)
+
+
+def legend(ax: Axes) -> None:
+    """The legend of ``ax``, each entry wrapped to fit inside the axes next to its line sample."""
+    handles, labels = ax.get_legend_handles_labels()
+    room = ax.figure.get_figwidth() * 72 - 2 * (50 + 1.2 * plt.rcParams["axes.labelsize"] * 2) - 40
+    ax.legend(handles, [fit(ax, text, plt.rcParams["legend.fontsize"], room) for text in labels])
 
 
 def x_values(series: Mapping[str, Sequence[float]], x: Sequence[float] | None, start: int, kind: str
