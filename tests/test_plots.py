@@ -47,8 +47,7 @@ def drawn_texts(fig) -> list[str]:
         for axis in (ax.xaxis, ax.yaxis):
             ticks = axis.get_majorticklabels() + axis.get_minorticklabels() + [axis.get_offset_text()]
             texts += [t.get_text() for t in ticks if t.get_visible()]
-        if ax.get_legend():
-            texts += [t.get_text() for t in ax.get_legend().get_texts()]
+    texts += [t.get_text() for legend in fig.legends for t in legend.get_texts()]
     return [t for t in texts if t]
 
 
@@ -94,7 +93,7 @@ def test_every_text_stays_inside_the_figure(language):
     fig.canvas.draw()
     renderer, box = fig.canvas.get_renderer(), fig.bbox
     ax = fig.axes[0]
-    for text in (ax.title, ax.xaxis.label, ax.yaxis.label, *ax.get_legend().get_texts()):
+    for text in (ax.title, ax.xaxis.label, ax.yaxis.label, *fig.legends[0].get_texts()):
         extent = text.get_window_extent(renderer)
         assert box.x0 <= extent.x0 and extent.x1 <= box.x1 + 0.5, f"{language}: {text.get_text()!r} overflows"
     plt.close(fig)
@@ -134,7 +133,7 @@ def test_figure_colours_become_css_variables_with_the_light_colour_as_fallback()
     fig.savefig(buffer, format="svg")
     plt.close(fig)
     svg = themable(buffer.getvalue().decode("utf-8"))
-    for name in ("--gg-ink", "--gg-grid", "--gg-c0", "--gg-c1", "--gg-paper"):
+    for name in ("--gg-ink", "--gg-grid", "--gg-c0", "--gg-c1", "--gg-muted"):
         assert f"var({name},{THEME[name][0]})" in svg, name
     assert "#ffffff" not in svg.lower() and "fill: white" not in svg, "an opaque white background is left"
     bare = re.sub(r"var\(--gg-[\w-]+,#\w+\)", "", svg)

@@ -27,12 +27,11 @@ HEIGHT = 3.9
 INK = {"--gg-ink": ("#1f2328", "#e3e5ea")}  # texts and tick labels
 MUTED = {"--gg-muted": ("#6e7379", "#9aa0a8")}  # axis lines, tick marks, reference lines
 GRID = {"--gg-grid": ("#e4e6ea", "#3a3f4b")}
-PAPER = {"--gg-paper": ("#fefefe", "#1f222c")}  # legend background
 # Okabe & Ito's colourblind-safe palette without black and yellow; dark variants keep each hue, lighter
 SERIES = {f"--gg-c{i}": pair for i, pair in enumerate([
     ("#0072b2", "#56a8e8"), ("#d55e00", "#ff8c42"), ("#009e73", "#2fc79a"),
     ("#cc79a7", "#e89bc6"), ("#e69f00", "#f5b942"), ("#56b4e9", "#a9dcf7")])}
-THEME = INK | MUTED | GRID | PAPER | SERIES
+THEME = INK | MUTED | GRID | SERIES
 REFERENCE = MUTED["--gg-muted"][0]  # colour of reference lines (y = 1, the axes through zero)
 
 plt.rcParams.update({
@@ -66,10 +65,7 @@ plt.rcParams.update({
     "figure.facecolor": "none",  # the page's background shows through, in either scheme
     "axes.facecolor": "none",
     "savefig.facecolor": "none",
-    "legend.frameon": True,
-    "legend.facecolor": PAPER["--gg-paper"][0],
-    "legend.edgecolor": "none",
-    "legend.framealpha": 0.85,
+    "legend.frameon": False,
 })
 
 
@@ -99,17 +95,17 @@ def new_figure(height: float = HEIGHT) -> tuple[Figure, Axes]:
     return plt.subplots(figsize=(WIDTH, height), layout="constrained")
 
 
-def fit(ax: Axes, text: str, size: float, length: float) -> str:
+def text_width(fig: Figure, line: str, size: float) -> float:
+    """Length in points of one line of text at ``size`` points."""
+    renderer = fig.canvas.get_renderer()
+    return renderer.get_text_width_height_descent(line, FontProperties(size=size), ismath="$" in line)[0] * 72 / fig.dpi
+
+
+def fit(fig: Figure, text: str, size: float, length: float) -> str:
     """``text`` broken into as few lines as keep each at most ``length`` points long at ``size`` points."""
-    renderer = ax.figure.canvas.get_renderer()
-    prop = FontProperties(size=size)
-
-    def width(line: str) -> float:
-        return renderer.get_text_width_height_descent(line, prop, ismath="$" in line)[0] * 72 / ax.figure.dpi
-
-    for chars in range(len(text), 9, -1):
+    for chars in range(min(len(text), int(length / (0.4 * size))), 9, -1):  # no font averages under 0.4 em
         wrapped = wrap(text, chars)
-        if all(width(line) <= length for line in wrapped.split("\n")):
+        if all(text_width(fig, line, size) <= length for line in wrapped.split("\n")):
             return wrapped
     return wrap(text, 10)
 
@@ -119,17 +115,24 @@ def label(ax: Axes, title: str, xlabel: str, ylabel: str) -> None:
     are centred on the axes, which the y label and tick labels push right: about 50 points plus a
     line's height per line of y label; the centred texts get the width less twice that."""
     size = plt.rcParams["axes.labelsize"]
-    ylabel = fit(ax, ylabel, size, ax.figure.get_figheight() * 72 - 90)
+    ylabel = fit(ax.figure, ylabel, size, ax.figure.get_figheight() * 72 - 90)
     across = ax.figure.get_figwidth() * 72 - 2 * (50 + 1.2 * size * (ylabel.count("\n") + 1))
-    ax.set(title=fit(ax, title, plt.rcParams["axes.titlesize"], across), xlabel=fit(ax, xlabel, size, across),
-           ylabel=ylabel)
+    ax.set(title=fit(ax.figure, title, plt.rcParams["axes.titlesize"], across),
+           xlabel=fit(ax.figure, xlabel, size, across), ylabel=ylabel)
 
 
 def legend(ax: Axes) -> None:
-    """The legend of ``ax``, each entry wrapped to fit inside the axes next to its line sample."""
+    """The legend of ``ax`` under the axes, where it never hides a line: in two columns when every entry
+    fits half the width, entries wrapped to fit; the figure grows by the legend's height."""
+    fig = ax.figure
     handles, labels = ax.get_legend_handles_labels()
-    room = ax.figure.get_figwidth() * 72 - 2 * (50 + 1.2 * plt.rcParams["axes.labelsize"] * 2) - 40
-    ax.legend(handles, [fit(ax, text, plt.rcParams["legend.fontsize"], room) for text in labels])
+    size = plt.rcParams["legend.fontsize"]
+    column = fig.get_figwidth() * 72 / 2 - 40  # half the width, less the line sample and the gaps
+    columns = 2 if len(labels) > 1 and all(text_width(fig, text, size) <= column for text in labels) else 1
+    labels = [fit(fig, text, size, column if columns == 2 else 2 * column) for text in labels]
+    rows = [max(text.count("\n") + 1 for text in labels[i:i + columns]) for i in range(0, len(labels), columns)]
+    fig.set_figheight(fig.get_figheight() + (sum(rows) * 1.3 * size + 8) / 72)
+    fig.legend(handles, labels, loc="outside lower center", ncols=columns, frameon=False)
 
 
 def x_values(series: Mapping[str, Sequence[float]], x: Sequence[float] | None, start: int, kind: str
