@@ -17,4 +17,5 @@ document.addEventListener("click", (event) => {
   dialog.setAttribute("aria-label", figure.getAttribute("aria-label"));
   dialog.replaceChildren(close, figure.querySelector("svg").cloneNode(true));
   dialog.showModal();
+  dialog.scrollTo(0, 0); // focusing the close button may have scrolled the figure sideways
 });
