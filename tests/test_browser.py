@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 import yaml
+from PIL import Image, ImageStat
 from playwright import sync_api as playwright
 
 from pages import CONFIG, DEFAULT, LANGUAGES, ROOT, english_pages
@@ -158,6 +159,8 @@ def test_page_loads_with_switcher_math_figures_and_no_foreign_requests(page, ser
         assert not urlparse(written).scheme and not written.startswith("/"), f"{code} link is not relative: {written}"
     for img in page.locator("article img").all():
         assert img.evaluate("i => i.complete && i.naturalWidth > 0"), f"figure did not load: {img.get_attribute('src')}"
+    for figure in page.locator("article .gg-figure svg").all():
+        assert figure.bounding_box()["width"] > 0, f"figure not drawn: {figure.get_attribute('aria-label')}"
     for formula in page.locator("article math").all()[:5]:
         assert formula.bounding_box()["width"] > 0
     origin = server.split("/", 3)[:3]
@@ -325,4 +328,59 @@ def test_screenshots_of_a_formula_heavy_page(browser, server, device, scheme):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"math-activation-functions-{device}-{scheme}.png"), full_page=False,
                     animations="disabled")  # the header's title fades to the page's title on scrolling
+FIGURE_TEXT_PX = """svg => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const px = el => parseFloat(getComputedStyle(el).fontSize) * scale;
+  const texts = [...svg.querySelectorAll('text')];
+  return {
+    ticks: texts.filter(t => !t.children.length && /^[\u2212-]?[\\d.,\u00a0]+$/.test(t.textContent)).map(px),
+    exponents: [...svg.querySelectorAll('tspan')].filter(t => /^[\u2212\\d]$/.test(t.textContent)).map(px),
+  };
+}"""
+
+
+def luminance(path: Path) -> float:
+    """Median grey level (0 black .. 1 white) of a screenshot: what a reader sees as its background."""
+    return ImageStat.Stat(Image.open(path).convert("L")).median[0] / 255
+
+
+def test_figures_follow_the_dark_scheme_and_enlarge_on_click(page):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(url("vanishing-gradient", "en"), wait_until="networkidle")
+    figure = page.locator("article .gg-figure").first
+    figure.scroll_into_view_if_needed()
+    figure.screenshot(path=str(ARTIFACTS / "figure-light.png"))
+    page.locator("form[data-md-component='palette'] label:visible").first.click()
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    figure.screenshot(path=str(ARTIFACTS / "figure-dark.png"))
+    light, dark = luminance(ARTIFACTS / "figure-light.png"), luminance(ARTIFACTS / "figure-dark.png")
+    assert light > 0.85 and dark < 0.25, f"figure background grey level: light {light:.2f}, dark {dark:.2f}"
+    ink = figure.locator("svg text").first.evaluate("t => getComputedStyle(t).fill")
+    assert ink != "rgb(31, 35, 40)", "figure text kept the light scheme's colour in the dark scheme"
+    figure.click()
+    dialog = page.locator("dialog#gg-lightbox[open]")
+    dialog.wait_for()
+    enlarged, inline = dialog.locator("svg").bounding_box()["width"], figure.bounding_box()["width"]
+    assert enlarged > 1.5 * inline, f"lightbox shows the figure {enlarged:.0f} px wide, inline {inline:.0f} px"
+    page.screenshot(path=str(ARTIFACTS / "figure-lightbox-dark.png"))
+    page.keyboard.press("Escape")
+    assert page.locator("dialog#gg-lightbox[open]").count() == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_figure_text_is_readable_on_a_phone(browser, server, lang):
+    context = browser.new_context(base_url=server, viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    page = context.new_page()
+    page.goto(url("weight-initialization", lang), wait_until="networkidle")
+    sizes = [page.locator("article .gg-figure svg").nth(i).evaluate(FIGURE_TEXT_PX)
+             for i in range(page.locator("article .gg-figure svg").count())]
+    assert sizes, "no inline figure on the page"
+    ticks = [px for size in sizes for px in size["ticks"]]
+    exponents = [px for size in sizes for px in size["exponents"]]
+    assert ticks and min(ticks) >= 10, f"tick labels {min(ticks):.1f} px at a 390 px viewport"
+    assert exponents and min(exponents) >= 7, f"exponents {min(exponents):.1f} px at a 390 px viewport"
+    page.locator("article .gg-figure").first.scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"figure-phone-{lang}.png"))
     context.close()

@@ -93,6 +93,16 @@ def test_figures_are_drawn_per_language(built_site):
             assert not missing, f"{svg.relative_to(built_site)} lacks its {lang} title words {missing}"
 
 
+@pytest.mark.parametrize("lang", [code for code in LANGUAGES if code != "en"])
+def test_figure_numbers_use_the_languages_decimal_comma(built_site, lang):
+    """No number drawn on a figure (ticks, legends, titles) has a decimal point, a point before a group of
+    three digits (tr, pt: 59.049) aside; Russian groups digits with a no-break space."""
+    for svg in sorted((built_site / lang / "figures").glob("*.svg")):
+        texts = re.findall(r">([^<>]+)</t", svg.read_text(encoding="utf-8"))
+        points = [t for t in texts if re.search(r"\d\.(?!\d{3}(?!\d))\d" if lang != "ru" else r"\d\.\d", t)]
+        assert not points, f"{svg.relative_to(built_site)}: decimal points in {points}"
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_math_is_rendered_to_mathml(built_site, lang):
     text = (page_dir(built_site, "docs/vanishing-gradient.md", lang) / "index.html").read_text(encoding="utf-8")

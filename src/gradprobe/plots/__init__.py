@@ -1,7 +1,9 @@
 """Matplotlib figures of gradient norms; every text on them is passed in, so pages can localize it.
 
 ``docs/figures.yml`` names these as ``gradprobe.plots:<function>``. Each takes the series to draw
-(``{label: values}``), the figure's texts and optional x values, and returns a ``Figure``.
+(``{label: values}``), the figure's texts, optional x values and the language its numbers are
+written in (``language="ru"``: ``0,5``), and returns a ``Figure``. ``themable`` and ``theme_css``
+let a page recolour the SVG for its dark scheme.
 """
 
 import importlib.util
@@ -12,7 +14,8 @@ if importlib.util.find_spec("matplotlib") is None:
 
 from .heatmap import log_heatmap
 from .lines import curves, factor_product_lines, layer_lines, linear_lines, log_lines, step_lines
-from .style import wrap
+from .numbers import format_number, localize
+from .style import theme_css, themable, wrap
 
 __all__ = ["curves", "factor_product_lines", "layer_lines", "linear_lines", "log_heatmap", "log_lines",
-           "step_lines", "wrap"]
+           "step_lines", "wrap", "format_number", "localize", "themable", "theme_css"]
