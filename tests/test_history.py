@@ -77,12 +77,12 @@ def test_plot_draws_the_per_layer_heatmap_in_the_chosen_language(history, lang, 
 
 
 def deep_report() -> GradReport:
-    """A 200-layer stack whose norms fall by 10 per block from block 14 down to block 0."""
+    """A 200-layer stack whose norms fall by 100 per block from block 14 down to block 0."""
     names, norms = [], []
     for block in range(20):
         for part in range(10):
             names.append(f"blocks.{block}.{part}")
-            norms.append(10.0 ** (min(block, 14) - 14) * (1 + part / 10))
+            norms.append(100.0 ** (min(block, 14) - 14) * (1 + part / 10))
     return GradReport(tuple(names), tuple(norms))
 
 
