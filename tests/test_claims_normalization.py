@@ -117,7 +117,7 @@ def test_unnormalized_training_starts_at_the_target_variance_and_stalls(losses):
     variance = y.var(unbiased=False).item()
     assert round(variance, 2) == 1.21
     assert losses["none"][0] == pytest.approx(variance, abs=0.005)
-    assert round(losses["none"][-1], 2) == 0.93
+    assert round(losses["none"][-1], 2) == 0.91
 
 
 def test_the_unnormalized_output_is_a_constant_near_the_targets_mean():
@@ -132,6 +132,6 @@ def test_the_unnormalized_output_is_a_constant_near_the_targets_mean():
 
 
 def test_normalized_training_reaches_the_printed_losses(losses):
-    assert 2.35e-4 <= losses["batch"][-1] < 2.45e-4
+    assert 2.55e-4 <= losses["batch"][-1] < 2.65e-4
     assert 1.35e-3 <= losses["layer"][-1] < 1.45e-3
     assert losses["batch"][-1] < losses["layer"][-1] < losses["none"][-1] / 100
