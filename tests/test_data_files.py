@@ -9,7 +9,7 @@ import yaml
 
 from pages import LANGUAGES, ROOT, all_pages
 
-DATA_FILES = [ROOT / "docs" / "figures.yml", *sorted((ROOT / "i18n").glob("*.yml"))]
+DATA_FILES = [ROOT / "mkdocs.yml", ROOT / "docs" / "figures.yml", *sorted((ROOT / "i18n").glob("*.yml"))]
 
 
 class UniqueKeyLoader(yaml.SafeLoader):
@@ -24,6 +24,10 @@ class UniqueKeyLoader(yaml.SafeLoader):
                     None, None, f"key {key!r} repeated (first at line {seen[key] + 1})", key_node.start_mark)
             seen[key] = key_node.start_mark.line
         return super().construct_mapping(node, deep)
+
+
+UniqueKeyLoader.add_multi_constructor(  # mkdocs.yml's !!python/... tags: read as plain nodes, not run
+    "tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
 def load(path: Path) -> dict:

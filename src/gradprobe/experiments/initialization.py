@@ -124,7 +124,6 @@ def relu_statistics(stat: str, layers: list[int]) -> dict[str, list[float]]:
     return {init: _pick(layer_statistics(init=init, **RELU_NET)[stat], layers) for init in ("default", "xavier", "he")}
 
 
-# --8<-- [start:train]
 @cache
 @single_threaded
 def sigmoid_training(steps: int = 6000, seed: int = 0) -> dict[str, tuple[float, ...]]:
@@ -153,7 +152,6 @@ def sigmoid_training(steps: int = 6000, seed: int = 0) -> dict[str, tuple[float,
         loss.backward()
         optimizer.step()
     return {key: tuple(values) for key, values in record.items()}
-# --8<-- [end:train]
 
 
 def sigmoid_layer_means(checkpoints: list[int]) -> dict[str, list[float]]:
