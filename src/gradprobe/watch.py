@@ -188,7 +188,8 @@ def watch(model: nn.Module, every: int = 1, max_records: int = 2048, thresholds:
     ``report.clipped``). Use ``optimizer=`` to see what training really applies; leave it out to
     see every backward pass. With ``torch.amp.GradScaler``, pass ``scaler=scaler``: per-pass norms
     are divided by the loss scale in effect, and a pass whose scaled gradients overflowed is a
-    skipped step (verdict ``skipped``), not a model problem. Without it, a GradScaler's gradients
+    skipped step (verdict ``skipped``), not a model problem; with ``optimizer=``, a step GradScaler
+    skips never reaches the optimizer and adds no row. Without ``scaler=``, a GradScaler's gradients
     read 65536 times too large.
 
     Layers are ordered as the data flows: the order in which gradients become ready in the first
