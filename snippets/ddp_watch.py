@@ -36,6 +36,7 @@ def train(rank: int, port: int) -> None:
         print(history.report())
         print("every rank recorded the same norms:", all(torch.equal(n, everyone[0]) for n in everyone))
         print("same as one process on the global batch:", torch.allclose(history.norms, single_process(), rtol=1e-4))
+    dist.barrier()  # both ranks leave together: tearing gloo down while the other rank still works can abort it
     dist.destroy_process_group()
 
 

@@ -60,6 +60,7 @@ def worker(rank: int, port: int, out: str) -> None:
         loss(model, shard(second)).backward()
     results["no_sync"], results["layers"] = history.norms, history.layers
     torch.save(results, Path(out) / f"rank{rank}.pt")
+    dist.barrier()  # leave together: tearing gloo down while the other rank still works can abort it
     dist.destroy_process_group()
 
 
