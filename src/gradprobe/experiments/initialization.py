@@ -37,7 +37,6 @@ def clusters(n: int, dim: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tenso
     return x, y
 
 
-# --8<-- [start:measure]
 def backward_at_init(activation: Activation, init: Init, depth: int, width: int, inputs: int,
                      seed: int = 0, input_variance: float = 2.0) -> tuple[MLP, list[torch.Tensor], list[torch.Tensor]]:
     """Build the MLP, run one forward and backward pass on 256 points; return the model, each hidden
@@ -74,7 +73,6 @@ def layer_statistics(activation: Activation, init: Init, depth: int, width: int,
         "preactivation_grad": tuple(z.grad.var().item() for z in pre),
         "weight_grad": tuple(block.linear.weight.grad.var().item() for block in model.blocks),
     }
-# --8<-- [end:measure]
 
 
 @cache
