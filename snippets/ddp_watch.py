@@ -1,6 +1,7 @@
 """gradprobe.watch under DistributedDataParallel: 2 CPU processes, gloo backend, one global batch."""
 
-import socket
+import tempfile
+from pathlib import Path
 
 import torch
 import torch.distributed as dist
@@ -20,8 +21,8 @@ def batches() -> list[torch.Tensor]:
     return [torch.randn(16, 8) for _ in range(STEPS)]
 
 
-def train(rank: int, port: int) -> None:
-    dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=WORLD_SIZE)
+def train(rank: int, rendezvous: str) -> None:
+    dist.init_process_group("gloo", init_method=f"file://{rendezvous}", rank=rank, world_size=WORLD_SIZE)
     torch.manual_seed(0)  # the same initial weights on every rank
     model = DistributedDataParallel(mlp(depth=4, width=16, in_features=8, out_features=1))
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
@@ -53,11 +54,6 @@ def single_process() -> torch.Tensor:
     return history.norms
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 if __name__ == "__main__":
-    mp.spawn(train, args=(free_port(),), nprocs=WORLD_SIZE)
+    with tempfile.TemporaryDirectory() as folder:  # the ranks meet through a file: no port to pick
+        mp.spawn(train, args=(str(Path(folder) / "rendezvous"),), nprocs=WORLD_SIZE)
