@@ -90,6 +90,7 @@ def test_a_deep_report_names_where_the_norm_falls_and_stays_readable():
     report = deep_report()
     assert report.verdict == "vanishing"
     assert "from `blocks.14.0` down to `blocks.0.0`" in report.cause
+    assert report.cause_layers == ("blocks.14.0", "blocks.0.0")
     short = report.table(top=8).splitlines()
     assert len(short) <= 8 + 1 + 1 + 8  # header, summary, and at most one "more layers" line per gap
     shown = [line.split()[1] for line in short[1:-1] if not line.strip().startswith("...")]

@@ -113,14 +113,23 @@ class GradReport:
     @property
     def cause(self) -> str:
         """Where the verdict comes from, in words: which layers, and by how much the norm falls or rises."""
+        return self._explain()[0]
+
+    @property
+    def cause_layers(self) -> tuple[str, ...]:
+        """The layers ``cause`` names (where the norm starts to fall or rise, and where it ends)."""
+        return self._explain()[1]
+
+    def _explain(self) -> tuple[str, tuple[str, ...]]:
         verdict, measured = self.verdict, self.measured
         if verdict == "skipped":
             return (f"the gradients scaled by {self.loss_scale:g} overflowed: GradScaler skips this step "
-                    "and lowers the scale; not a problem of the model")
+                    "and lowers the scale; not a problem of the model"), ()
         if verdict == "non-finite":
-            return f"NaN/Inf first met at `{self.first_non_finite}` (the layers below it inherit it)"
+            bad = self.first_non_finite or ""
+            return f"NaN/Inf first met at `{bad}` (the layers below it inherit it)", (bad,)
         if verdict == "healthy" or not measured:
-            return f"the norms stay within the thresholds (first/last = {self.ratio:.1e})"
+            return f"the norms stay within the thresholds (first/last = {self.ratio:.1e})", ()
         names, values = [n for n, _ in measured], [v for _, v in measured]
         if verdict == "exploding" and max(values) > self.thresholds.exploding_norm:
             i = max(range(len(values)), key=values.__getitem__)
@@ -128,19 +137,19 @@ class GradReport:
             if self.loss_scale is None:
                 text += (" (training with torch.amp.GradScaler? its gradients are multiplied by the loss "
                          "scale until unscale_: pass scaler= to watch())")
-            return text
+            return text, (names[i],)
         logs = [math.log10(v) if v > 0 else -math.inf for v in values]
         if verdict == "vanishing":  # from where the norms leave their top decade, down to the smallest
             low = min(range(len(logs)), key=lambda i: (logs[i], i))
             top = max(logs[low:])
             start = next(i for i in range(low, len(logs)) if logs[i] >= top - 1)
-            if values[low] == 0.0:
-                return f"norms fall to zero from `{names[start]}` down to `{names[low]}`"
-            return f"norms fall by {values[low] / values[start]:.0e} from `{names[start]}` down to `{names[low]}`"
+            fall = "to zero" if values[low] == 0.0 else f"by {values[low] / values[start]:.0e}"
+            return f"norms fall {fall} from `{names[start]}` down to `{names[low]}`", (names[start], names[low])
         high = max(range(len(logs)), key=lambda i: (logs[i], -i))
         bottom = min(logs[high:])
         start = next(i for i in range(high, len(logs)) if logs[i] <= bottom + 1)
-        return f"norms rise by {values[high] / values[start]:.0e} from `{names[start]}` down to `{names[high]}`"
+        return (f"norms rise by {values[high] / values[start]:.0e} from `{names[start]}` down to `{names[high]}`",
+                (names[start], names[high]))
 
     def norm(self, layer: str) -> float | None:
         """Gradient norm of one layer, by name (``None`` if it got no gradient)."""
@@ -181,7 +190,7 @@ class GradReport:
             raise ValueError(f"top must be a positive number of rows, got {top!r}")
         with_grad = [i for i, v in enumerate(self.norms) if v is not None]
         keep = {with_grad[0], with_grad[-1]} if with_grad else set()
-        keep.update(self.layers.index(name) for name in self.cause.split("`")[1::2] if name in self.layers)
+        keep.update(self.layers.index(name) for name in self.cause_layers)
         finite = sorted(math.log10(v) for i in with_grad if (v := self.norms[i]) and math.isfinite(v) and v > 0)
         median = finite[len(finite) // 2] if finite else 0.0
 
