@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_decimal
-from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, LogFormatterSciNotation, ScalarFormatter
 
@@ -59,7 +59,7 @@ class LocalizedFormatter(Formatter):
         locale_of(language)  # fail here, not at draw time
         self.inner, self.language = inner, language
 
-    def set_axis(self, axis: Axis | None) -> None:
+    def set_axis(self, axis: Any) -> None:  # an Axis, or matplotlib's stand-ins for one
         super().set_axis(axis)
         self.inner.set_axis(axis)
 

@@ -18,6 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from cycler import cycler  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.font_manager import FontProperties  # noqa: E402
 
@@ -95,9 +96,21 @@ def new_figure(height: float = HEIGHT) -> tuple[Figure, Axes]:
     return plt.subplots(figsize=(WIDTH, height), layout="constrained")
 
 
+def figure_of(ax: Axes) -> Figure:
+    """The figure ``ax`` is drawn on (the site draws no subfigures)."""
+    fig = ax.get_figure(root=True)
+    if not isinstance(fig, Figure):
+        raise TypeError(f"axes {ax!r} belong to no figure")
+    return fig
+
+
 def text_width(fig: Figure, line: str, size: float) -> float:
     """Length in points of one line of text at ``size`` points."""
-    renderer = fig.canvas.get_renderer()
+    canvas = fig.canvas
+    if not isinstance(canvas, FigureCanvasAgg):
+        raise TypeError(f"gradprobe.plots measures its texts on an Agg canvas, not {type(canvas).__name__}: "
+                        "use an Agg-based matplotlib backend (Agg, the default, or any interactive one built on it)")
+    renderer = canvas.get_renderer()
     return renderer.get_text_width_height_descent(line, FontProperties(size=size), ismath="$" in line)[0] * 72 / fig.dpi
 
 
@@ -114,17 +127,18 @@ def label(ax: Axes, title: str, xlabel: str, ylabel: str) -> None:
     """Title and axis labels, wrapped so long translations stay inside the figure. The title and x label
     are centred on the axes, which the y label and tick labels push right: about 50 points plus a
     line's height per line of y label; the centred texts get the width less twice that."""
+    fig = figure_of(ax)
     size = plt.rcParams["axes.labelsize"]
-    ylabel = fit(ax.figure, ylabel, size, ax.figure.get_figheight() * 72 - 90)
-    across = ax.figure.get_figwidth() * 72 - 2 * (50 + 1.2 * size * (ylabel.count("\n") + 1))
-    ax.set(title=fit(ax.figure, title, plt.rcParams["axes.titlesize"], across),
-           xlabel=fit(ax.figure, xlabel, size, across), ylabel=ylabel)
+    ylabel = fit(fig, ylabel, size, fig.get_figheight() * 72 - 90)
+    across = fig.get_figwidth() * 72 - 2 * (50 + 1.2 * size * (ylabel.count("\n") + 1))
+    ax.set(title=fit(fig, title, plt.rcParams["axes.titlesize"], across),
+           xlabel=fit(fig, xlabel, size, across), ylabel=ylabel)
 
 
 def legend(ax: Axes) -> None:
     """The legend of ``ax`` under the axes, where it never hides a line: in two columns when every entry
     fits half the width, entries wrapped to fit; the figure grows by the legend's height."""
-    fig = ax.figure
+    fig = figure_of(ax)
     handles, labels = ax.get_legend_handles_labels()
     size = plt.rcParams["legend.fontsize"]
     column = fig.get_figwidth() * 72 / 2 - 40  # half the width, less the line sample and the gaps
@@ -144,9 +158,9 @@ def x_values(series: Mapping[str, Sequence[float]], x: Sequence[float] | None, s
     if not series:
         raise ValueError(f"{kind} needs at least one series")
     rows = []
-    for name, values in series.items():
-        values = list(values)
-        xs = list(x) if x is not None else list(range(start, start + len(values)))
+    for name, series_values in series.items():
+        values = [float(v) for v in series_values]
+        xs = [float(v) for v in x] if x is not None else [float(start + i) for i in range(len(values))]
         if len(xs) != len(values):
             raise ValueError(f"series {name!r} has {len(values)} values for {len(xs)} x positions")
         rows.append((name, xs, values))
