@@ -30,6 +30,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="test this already built site folder instead of building one")
 
 
+# `make test` runs the suite on two workers (pytest-xdist, --dist loadgroup). The expensive session
+# fixtures are built once: every test that needs the built site runs on the worker that built it, and
+# so does every test of the installed package. Both workers keep torch's default thread count, so
+# the numbers are those of a serial run.
+SHARED_FIXTURES = {"built_site": "site", "installed": "package"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        group = next((g for name, g in SHARED_FIXTURES.items() if name in getattr(item, "fixturenames", ())), None)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(scope="session")
 def update_outputs(request: pytest.FixtureRequest) -> bool:
     return request.config.getoption("--update-outputs")
