@@ -1,0 +1,60 @@
+"""Every number a page states, in every language, is bound: to a measurement a test asserts, to an output the
+page includes, to a figure's settings or to a named source; and every translation states English's numbers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from pages import ROOT, TRANSLATIONS, Page, english_pages
+from prose_numbers import RECORDS, asserts, figure_arguments, file_constants, numbers, printed, record, slug, numbers_in_tests
+
+ENGLISH = english_pages()
+PAIRS = [(page, lang) for page in ENGLISH if not page.english_only for lang in TRANSLATIONS
+         if page.translation(lang).is_file()]  # a missing translation fails in test_pages
+
+
+def shown(values: set[Decimal]) -> list[str]:
+    return sorted(str(v) for v in values)
+
+
+@pytest.mark.parametrize("page", ENGLISH, ids=lambda p: p.rel)
+def test_every_number_on_the_page_is_bound(page: Page):
+    rec = record(slug(page))
+    bound = printed(page) | figure_arguments(page) | set(rec["measured"]) | set(rec["sourced"])
+    loose = set(numbers(page)) - bound
+    assert not loose, (f"{page.rel} states {shown(loose)}, which no test asserts and no source gives: add each to "
+                       f"docs/numbers/{slug(page)}.yml (measured: the test that asserts it, or sourced:), "
+                       "or correct the page")
+
+
+@pytest.mark.parametrize("page", ENGLISH, ids=lambda p: p.rel)
+def test_every_recorded_number_is_on_the_page_and_asserted_or_sourced(page: Page):
+    rec, stated = record(slug(page)), set(numbers(page))
+    where = f"docs/numbers/{slug(page)}.yml"
+    unused = (set(rec["measured"]) | set(rec["sourced"])) - stated
+    assert not unused, f"{where} records {shown(unused)}, which {page.rel} no longer states: remove them"
+    tests = numbers_in_tests()
+    for value, test in rec["measured"].items():
+        assert test in tests, f"{where}: {value} names the test {test}, which does not exist"
+        assert asserts(test, value), f"{where}: {value} is said to be asserted by {test}, which never writes it"
+    for value, source in rec["sourced"].items():
+        path = source.split()[0]
+        if path.endswith(".py"):
+            assert (ROOT / path).is_file(), f"{where}: {value} comes from {path}, which does not exist"
+            assert value in file_constants(path), f"{where}: {value} is said to come from {path}, which never writes it"
+
+
+def test_every_record_belongs_to_a_page():
+    pages = {slug(page) for page in english_pages()}
+    orphans = sorted(p.name for p in RECORDS.glob("*.yml") if p.stem not in pages)
+    assert not orphans, f"docs/numbers/ has records of no page: {orphans}"
+
+
+@pytest.mark.parametrize(("page", "lang"), PAIRS, ids=lambda x: x.rel if isinstance(x, Page) else x)
+def test_translation_states_the_numbers_of_the_english_page(page: Page, lang: str):
+    translated = Page(page.translation(lang))
+    english, theirs = set(numbers(page)), set(numbers(translated))
+    assert theirs == english, (f"{translated.rel} must state the numbers of {page.rel}: missing {shown(english - theirs)}, "
+                               f"extra {shown(theirs - english)} (in {lang} notation: decimal comma, its digit groups)")
