@@ -22,7 +22,6 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-
 from pages import DOCS, INCLUDE, ROOT, Page, figures
 
 RECORDS = DOCS / "numbers"
@@ -133,21 +132,21 @@ def printed(page: Page) -> set[Decimal]:
     return values
 
 
+GRID = 12  # an x axis of more points than this is a grid, stated by its ends
+
+
 def figure_arguments(page: Page) -> set[Decimal]:
     """The arguments docs/figures.yml passes to the experiments of the page's figures: their settings."""
     values: set[Decimal] = set()
-
-    def collect(value: object) -> None:
-        if isinstance(value, (list, tuple)):
-            for item in value:
-                collect(item)
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            values.add(Decimal(repr(value)))
-
     names = {Path(src).stem for src in page.images()}
     for name, spec in figures().items():
-        if name in names:
-            collect(list((spec.get("args") or {}).values()))
+        if name not in names:
+            continue
+        for key, value in (spec.get("args") or {}).items():
+            items = value if isinstance(value, list) else [value]
+            if key == spec.get("x") and len(items) > GRID:
+                items = [items[0], items[-1]]
+            values |= {Decimal(repr(v)) for v in items if isinstance(v, (int, float)) and not isinstance(v, bool)}
     return values
 
 

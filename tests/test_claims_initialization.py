@@ -10,6 +10,7 @@ from gradprobe.experiments.initialization import (
     relu_statistics, sigmoid_training, tanh_variances, weight_gradient_report,
 )
 from gradprobe.models import mlp
+from pages import figure_args
 
 
 @pytest.fixture(scope="module")
@@ -96,10 +97,12 @@ def test_xavier_result_depends_on_the_input_variance():
     assert all(s > 10 * x for s, x in zip(standard, xavier))  # "far closer to level at every input scale"
 
 
-def test_tanh_figure_holds_the_same_numbers(tanh):
-    series = tanh_variances([1, 2, 3, 4, 5])
-    assert series["standard_gradient"] == list(tanh["standard"]["preactivation_grad"])
-    assert series["xavier_activation"] == list(tanh["xavier"]["activation"])
+def test_tanh_figure_shows_what_the_page_says_and_what_a_fresh_run_gives(tanh):
+    series = tanh_variances(**figure_args("weight-initialization-variance"))  # as the figure is drawn
+    gradient, activation = series["standard_gradient"], series["xavier_activation"]
+    assert round(gradient[-1] / gradient[0]) == 195 and round(factor(activation), 2) == 0.68
+    fresh = layer_statistics.__wrapped__(init="standard", **TANH_NET)  # computed again, not read from the cache
+    assert gradient == pytest.approx(fresh["preactivation_grad"], rel=1e-12)
 
 
 def test_he_keeps_both_directions_level(relu):
@@ -124,9 +127,11 @@ def test_pytorch_default_loses_22_orders_and_activations_level_off_on_the_bias(r
     assert relu["standard"]["activation"][-1] < 1e-20  # zero biases: they keep falling
 
 
-def test_relu_figures_hold_every_layer(relu):
-    figure = relu_statistics("preactivation_grad", list(range(1, 31)))
-    assert figure["he"] == list(relu["he"]["preactivation_grad"])
+def test_relu_figures_show_every_layer_as_the_page_says(relu):
+    args = figure_args("weight-initialization-relu-gradients")
+    assert args["layers"] == list(range(1, len(relu["he"]["preactivation_grad"]) + 1))  # every hidden layer
+    figure = relu_statistics(**args)
+    assert round(factor(figure["he"]), 2) == 1.01 and round(factor(figure["xavier"]), 2) == 2.01
     with pytest.raises(ValueError, match="hidden layers are numbered 1 to 30"):
         relu_statistics("activation", [0])
 

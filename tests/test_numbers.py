@@ -8,7 +8,9 @@ from decimal import Decimal
 import pytest
 
 from pages import ROOT, TRANSLATIONS, Page, english_pages
-from prose_numbers import RECORDS, asserts, figure_arguments, file_constants, numbers, printed, record, slug, numbers_in_tests
+from prose_numbers import (
+    RECORDS, asserts, figure_arguments, file_constants, numbers, numbers_in_tests, printed, record, slug,
+)
 
 ENGLISH = english_pages()
 PAIRS = [(page, lang) for page in ENGLISH if not page.english_only for lang in TRANSLATIONS
