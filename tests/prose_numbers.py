@@ -165,14 +165,20 @@ def constants(tree: ast.AST) -> set[Decimal]:
 
 
 @cache
-def numbers_in_tests() -> dict[str, set[Decimal]]:
-    """Per test function in tests/, the numbers it writes."""
-    found: dict[str, set[Decimal]] = {}
+def defined_tests() -> dict[str, list[ast.FunctionDef]]:
+    """The test functions of tests/test_*.py by name (one name may be a test in several files)."""
+    found: dict[str, list[ast.FunctionDef]] = {}
     for path in sorted((ROOT / "tests").glob("test_*.py")):
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
             if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
-                found.setdefault(node.name, set()).update(constants(node))
+                found.setdefault(node.name, []).append(node)
     return found
+
+
+@cache
+def numbers_in_test(name: str) -> frozenset[Decimal]:
+    """The numbers the test functions called ``name`` write."""
+    return frozenset(v for node in defined_tests().get(name, []) for v in constants(node))
 
 
 @cache
@@ -184,7 +190,7 @@ def file_constants(rel: str) -> set[Decimal]:
 def asserts(test: str, value: Decimal) -> bool:
     """Whether test function ``test`` writes ``value``: as it is, a percentage as a fraction (40 % as 0.4), or
     a number the page writes as a power of ten by its mantissa (2.6 × 10^9 as 2.6, the test dividing by 1e9)."""
-    constants = numbers_in_tests().get(test, set())
+    constants = numbers_in_test(test)
     if {value, value.scaleb(-2)} & constants:
         return True
     mantissa = value.scaleb(-value.adjusted()).normalize()

@@ -9,7 +9,7 @@ import pytest
 
 from pages import ROOT, TRANSLATIONS, Page, english_pages
 from prose_numbers import (
-    RECORDS, asserts, figure_arguments, file_constants, numbers, numbers_in_tests, printed, record, slug,
+    RECORDS, asserts, figure_arguments, file_constants, numbers, printed, record, slug, defined_tests,
 )
 
 ENGLISH = english_pages()
@@ -37,9 +37,9 @@ def test_every_recorded_number_is_on_the_page_and_asserted_or_sourced(page: Page
     where = f"docs/numbers/{slug(page)}.yml"
     unused = (set(rec["measured"]) | set(rec["sourced"])) - stated
     assert not unused, f"{where} records {shown(unused)}, which {page.rel} no longer states: remove them"
-    tests = numbers_in_tests()
+    known = defined_tests()
     for value, test in rec["measured"].items():
-        assert test in tests, f"{where}: {value} names the test {test}, which does not exist"
+        assert test in known, f"{where}: {value} names the test {test}, which does not exist"
         assert asserts(test, value), f"{where}: {value} is said to be asserted by {test}, which never writes it"
     for value, source in rec["sourced"].items():
         path = source.split()[0]
