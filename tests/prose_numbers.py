@@ -1,16 +1,15 @@
-"""The numbers a page's prose states, read the way its language writes them, and the record that binds them.
+"""The numbers a page's prose states, read the way its language writes them, and what binds each one.
 
 A number in prose is a quantity unless it is part of a name or a reference: digits glued to letters
-(ResNet-18, float32, YOLO11n, x_1, 2D), a version (0.1.0), a four-digit year (1950 to 2029), a
-bibliography (the References section). Formulas are read in English notation in every language (they are kept as written)
-and there only numbers written with a fractional part or as a power of ten count: a formula's whole
+(ResNet-18, float32, YOLO11n, x_1, 2D), a version (0.1.0), a four-digit year (1950 to 2029), the
+References section. Formulas are kept as written in every language, so they are read in English
+notation, and there only numbers with a fractional part or powers of ten count: a formula's whole
 numbers are its mathematics (indices, exponents, coefficients), not measurements.
 
-Each page's numbers are recorded in ``docs/numbers/<page>.yml``: ``measured`` (key: value), asserted
-against a fresh run by the page's claims test through ``assert_measured``, and ``sourced``
-(value: where it comes from, a paper, a definition, a setting of the experiment). Numbers printed in
-an output the page includes (``snippets/*.out``, checked against fresh runs by test_snippets) are
-bound by that output.
+A number is bound when an output the page includes prints it (``snippets/*.out``, compared with fresh
+runs by test_snippets), when docs/figures.yml passes it to one of the page's figures, or when
+``docs/numbers/<page>.yml`` records it: ``measured`` (value: the test that asserts it against a fresh
+run) or ``sourced`` (value: a paper, a definition, arithmetic, or the ``src/...py`` file that sets it).
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ from functools import cache
 from pathlib import Path
 
 import yaml
+
 from pages import DOCS, INCLUDE, ROOT, Page, figures
 
 RECORDS = DOCS / "numbers"

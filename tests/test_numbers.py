@@ -9,7 +9,7 @@ import pytest
 
 from pages import ROOT, TRANSLATIONS, Page, english_pages
 from prose_numbers import (
-    RECORDS, asserts, figure_arguments, file_constants, numbers, printed, record, slug, defined_tests,
+    RECORDS, asserts, defined_tests, figure_arguments, file_constants, numbers, printed, record, slug,
 )
 
 ENGLISH = english_pages()
