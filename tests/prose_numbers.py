@@ -188,10 +188,12 @@ def file_constants(rel: str) -> set[Decimal]:
 
 
 def asserts(test: str, value: Decimal) -> bool:
-    """Whether test function ``test`` writes ``value``: as it is, a percentage as a fraction (40 % as 0.4), or
-    a number the page writes as a power of ten by its mantissa (2.6 × 10^9 as 2.6, the test dividing by 1e9)."""
+    """Whether test function ``test`` writes ``value``: as it is, a percentage as a fraction (40 % as 0.4), as a
+    mantissa and its power of ten (2.6 × 10^9 as ``round(x / 1e9, 1) == 2.6``), or a power of ten as its
+    exponent (10^13 as ``round(math.log10(x)) == 13``)."""
     constants = numbers_in_test(test)
-    if {value, value.scaleb(-2)} & constants:
-        return True
-    mantissa = value.scaleb(-value.adjusted()).normalize()
-    return not -4 < value.adjusted() < 5 and any(c.scaleb(-c.adjusted()).normalize() == mantissa for c in constants)
+    exponent = value.adjusted()
+    mantissa, power = value.scaleb(-exponent), Decimal(1).scaleb(exponent)
+    return (bool({value, value.scaleb(-2)} & constants)
+            or mantissa in constants and bool({power, 1 / power} & constants)
+            or mantissa == 1 and bool({Decimal(exponent), Decimal(-exponent)} & constants))

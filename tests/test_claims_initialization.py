@@ -114,7 +114,7 @@ def test_xavier_halves_both_directions_per_relu_layer(relu):
     act, grad = relu["xavier"]["activation"], relu["xavier"]["preactivation_grad"]
     assert round(factor(act), 2) == 0.50 and round(factor(grad), 2) == 2.01
     assert round(act[0], 2) == 0.68 and 0.5e-9 < act[-1] < 1.5e-9  # "from 0.68 to 10^-9"
-    assert 1.5e-9 < grad[0] / grad[-1] < 2.5e-9  # "about 2 x 10^-9"
+    assert round(grad[0] / grad[-1] / 1e-9) == 2  # "about 2 x 10^-9"
     assert grad[0] / grad[-1] == pytest.approx(2 ** -29, rel=0.15)  # a factor of 2 over each of 29 steps
 
 
@@ -123,7 +123,7 @@ def test_pytorch_default_loses_22_orders_and_activations_level_off_on_the_bias(r
     assert round(factor(grad), 1) == 5.9 and abs(factor(grad) - 6) < 0.3  # theory 1/2 * 1/3
     assert 22 <= math.log10(grad[-1] / grad[0]) < 23
     assert 300 < act[0] / min(act) < 700  # "several hundred"
-    assert all(3e-4 < a < 7e-4 for a in act[7:])  # "near 5 x 10^-4" from layer 8 on
+    assert all(abs(a - 5e-4) < 2e-4 for a in act[7:])  # "near 5 x 10^-4" from layer 8 on
     assert relu["standard"]["activation"][-1] < 1e-20  # zero biases: they keep falling
 
 
