@@ -55,7 +55,7 @@ def number_pattern(language: str) -> re.Pattern[str]:
         rf"(?<![\w.,:'’-])(?P<sign>[-−](?=\d))?"
         rf"(?P<int>\d{{1,3}}(?:{group}\d{{3}})+(?!\d)|\d+)(?:{decimal}(?P<frac>\d+)|\.(?P<dotted>\d+))?"
         rf"(?:[eE](?P<exp>[-−+]?\d+)|\s?[×x]\s?10\^?(?P<power>[-−⁻]?[\d⁰¹²³⁴⁵⁶⁷⁸⁹]+))?"
-        rf"(?P<version>(?:\.\d+){{2,}})?(?P<glued>[^\W\d_xe×])?")
+        rf"(?P<version>(?:\.\d+)+)?(?P<glued>[^\W\d_xe×])?")
 
 
 PATTERNS = {language: number_pattern(language) for language in GROUP}
@@ -97,14 +97,18 @@ def prose(markdown: str) -> str:
     return text
 
 
-@cache
-def numbers(page: Page) -> tuple[Decimal, ...]:
-    """Every quantity the page states, in order: prose in its language's notation, then formulas."""
-    text = prose(page.markdown())
+def stated(markdown: str, language: str) -> tuple[Decimal, ...]:
+    """Every quantity a page's Markdown states, in order: prose in its language's notation, then formulas."""
+    text = prose(markdown)
     formulas = [m["display"] or m["inline"] for m in MATH.finditer(text)]
     text = MATH.sub(" ", text)
-    found = [to_decimal(m) for m in PATTERNS[page.language].finditer(text)]
+    found = [to_decimal(m) for m in PATTERNS[language].finditer(text)]
     return tuple(v for v in found if v is not None) + tuple(v for f in formulas for v in math_numbers(f))
+
+
+@cache
+def numbers(page: Page) -> tuple[Decimal, ...]:
+    return stated(page.markdown(), page.language)
 
 
 def slug(page: Page) -> str:

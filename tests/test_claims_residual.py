@@ -6,6 +6,7 @@ import statistics
 import pytest
 
 from gradprobe.experiments.residual import DEEP, SHALLOW, gradient_by_block, loss_curves, train
+from pages import figure_args
 
 SEEDS = (0, 1, 2)  # the page's run and "two more random tasks and initializations"
 
@@ -21,7 +22,8 @@ def plain_deep():
 
 
 def test_depths_and_steps_quoted_on_the_page(curves):
-    assert (SHALLOW, DEEP) == (4, 32)
+    assert figure_args("residual-connections-loss") == {"shallow": SHALLOW, "deep": DEEP}
+    assert figure_args("residual-connections-gradients") == {"depth": DEEP}
     assert all(len(c) == 200 for c in curves[0].values())
 
 

@@ -9,12 +9,25 @@ import pytest
 
 from pages import ROOT, TRANSLATIONS, Page, english_pages
 from prose_numbers import (
-    RECORDS, asserts, defined_tests, figure_arguments, file_constants, numbers, printed, record, slug,
+    RECORDS, asserts, defined_tests, figure_arguments, file_constants, numbers, printed, record, slug, stated,
 )
 
 ENGLISH = english_pages()
 PAIRS = [(page, lang) for page in ENGLISH if not page.english_only for lang in TRANSLATIONS
          if page.translation(lang).is_file()]  # a missing translation fails in test_pages
+
+
+@pytest.mark.parametrize(("language", "text", "values"), [
+    ("en", "59,049-fold, 0.25 and −0.75, a 34-layer net, 4e-10, 1.1 × 10^9", ["59049", "0.25", "-0.75", "34", "4E-10", "1.1E+9"]),
+    ("ru", "в 59 049 раз, 0,25 и −0,75; версия 3.10", ["59049", "0.25", "-0.75", "3.10"]),
+    ("tr", "%3,5'i, 12.001 noktada, 5000. adımda", ["3.5", "12001", "5000"]),
+    ("pt", "59.049 vezes, 0,010 e 65.536", ["59049", "0.010", "65536"]),
+    ("en", "ResNet-18, YOLO11n, float32, CIFAR-10, 2D, gradprobe 0.1.0, in 2015 (arXiv:1512.03385)", []),
+    ("en", "\\(h_{k-1} = 3.6 \\times 10^{-21}\\), \\(1/4\\), \\(10^{13}\\) `lr=0.5` [x](a-1.md) {#b-2}", ["3.6E-21", "1E+13"]),
+    ("en", "Text 7.\n\n## References {#references}\n\n- He et al. CVPR, 2016, 770-778.\n", ["7"]),
+])
+def test_numbers_are_read_in_the_pages_notation_and_names_are_not_numbers(language, text, values):
+    assert [str(v) for v in stated(text, language)] == values
 
 
 def shown(values: set[Decimal]) -> list[str]:
