@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import math
 import os
 import re
+import statistics
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -99,3 +103,24 @@ def all_pages() -> list[Page]:
 
 def english_pages() -> list[Page]:
     return [p for p in all_pages() if p.language == DEFAULT]
+
+
+@cache
+def figures() -> dict[str, dict]:
+    """docs/figures.yml: per figure, the experiment that computes it, its plot and the arguments it passes."""
+    return yaml.load((DOCS / "figures.yml").read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def figure_args(name: str) -> dict:
+    """The arguments docs/figures.yml passes to figure ``name``'s experiment, for tests to run it the same way."""
+    spec = figures().get(name)
+    assert spec is not None, f"docs/figures.yml has no figure {name!r}"
+    return copy.deepcopy(spec.get("args") or {})
+
+
+def log_line(values: list[float], xs: list[float] | None = None) -> tuple[float, float]:
+    """Fit log10(values) against xs (default: their index): (factor per unit of x, largest distance of a point
+    from the line in orders of magnitude). A constant factor per layer is a small distance."""
+    xs, logs = xs or list(range(len(values))), [math.log10(v) for v in values]
+    fit = statistics.linear_regression(xs, logs)
+    return 10**fit.slope, max(abs(y - (fit.intercept + fit.slope * x)) for x, y in zip(xs, logs))

@@ -8,19 +8,22 @@ import torch
 from torch.nn.utils import clip_grad_norm_
 
 from gradprobe.experiments.clipping import (
-    HIDDEN, RADII, SEEDS, THRESHOLD, factor_per_step, gradient_by_radius, norm_vs_value, rnn_with_radius, summary,
+    HIDDEN, SEEDS, THRESHOLD, factor_per_step, gradient_by_radius, norm_vs_value, rnn_with_radius, summary,
     train,
 )
+from pages import figure_args
+
+RADIUS_FIGURE = figure_args("gradient-clipping-radius")  # the radii and sequence length the figure shows
 
 
 @pytest.fixture(scope="module")
 def by_radius():
-    return gradient_by_radius(RADII)
+    return gradient_by_radius(**RADIUS_FIGURE)
 
 
 @pytest.fixture(scope="module")
 def factors():
-    return factor_per_step(RADII)
+    return factor_per_step(**RADIUS_FIGURE)
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,12 @@ import pytest
 import torch
 
 from gradprobe.experiments.gradient_descent import (
-    FEATURE_SCALES, RATES, SAMPLES, SWEEP, TRUE_WEIGHTS, curvature, descend, factor_per_step, loss_by_rate, mse,
+    FEATURE_SCALES, RATES, SAMPLES, TRUE_WEIGHTS, curvature, descend, factor_per_step, loss_by_rate, mse,
     regression, steps_to_reach, three_rates,
 )
+from pages import figure_args
+
+SWEEP = tuple(figure_args("gradient-descent-stability")["fractions"])  # learning rates over 2 / lambda_max
 
 
 @pytest.fixture(scope="module")

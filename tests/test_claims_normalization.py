@@ -8,8 +8,9 @@ import torch
 from gradprobe.experiments.normalization import (
     DEPTH, NORMS, loss_by_step, measure, saturated_percent, saturation_by_scale, tanh_mlp,
 )
+from pages import figure_args
 
-SCALES = (0.5, 1, 2, 3, 4, 5, 6, 7, 8)  # as in docs/figures.yml
+SCALES = figure_args("normalization-saturation")["scales"]
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +25,7 @@ def large():
 
 @pytest.fixture(scope="module")
 def losses():
-    return loss_by_step(steps=60)
+    return loss_by_step(**figure_args("normalization-training"))
 
 
 def per_block_factor(spread: tuple[float, ...]) -> float:
