@@ -4,7 +4,8 @@ A number in prose is a quantity unless it is part of a name or a reference: digi
 (ResNet-18, float32, YOLO11n, x_1, 2D), a version (0.1.0), a whole number from 1950 to 2029 (a year,
 however it is grouped), the References section. Formulas are read in English notation, except that a
 translation writes its decimal comma braced (``4{,}08``, so TeX adds no space after it); there only
-numbers with a fractional part or powers of ten count: a formula's whole numbers are its mathematics (indices, exponents, coefficients), not measurements.
+numbers with a fractional part or powers of ten count: a formula's whole numbers are its mathematics
+(indices, exponents, coefficients), not measurements.
 
 A number is bound when an output the page includes prints it (``snippets/*.out``, compared with fresh
 runs by test_snippets), when docs/figures.yml passes it to one of the page's figures, or when
