@@ -23,7 +23,7 @@ build: $(STAMP)  ## build the site into site/
 	$(BIN)/mkdocs build --strict
 
 test: $(STAMP) chromium  ## run the whole test suite
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2
 
 chromium:  ## the real browser of the browser tests, from Debian's packages
 	@command -v chromium >/dev/null || command -v google-chrome >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }

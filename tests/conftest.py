@@ -30,19 +30,33 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="test this already built site folder instead of building one")
 
 
-# `make test` runs the suite on two workers (pytest-xdist, --dist loadgroup). The expensive session
-# fixtures are built once: every test that needs the built site runs on the worker that built it, and
-# so does every test of the installed package. Both workers keep torch's default thread count, so
-# the numbers are those of a serial run.
+# `make test` runs the suite on two pytest-xdist workers. The expensive session fixtures are built once:
+# the test files that use one run on a single worker, as one unit of work; every other test is a unit
+# of its own. Both workers keep torch's default thread count, so the numbers are those of a serial run.
 SHARED_FIXTURES = {"built_site": "site", "installed": "package"}
+SHARED_FILES = {"tests/test_site.py": "site", "tests/test_browser.py": "site",
+                "tests/test_snippets.py": "package", "tests/test_package.py": "package"}
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        group = next((g for name, g in SHARED_FIXTURES.items() if name in getattr(item, "fixturenames", ())), None)
-        if group is not None:
-            item.add_marker(pytest.mark.xdist_group(group))
+        for fixture, group in SHARED_FIXTURES.items():
+            file = item.nodeid.split("::")[0]
+            if fixture in getattr(item, "fixturenames", ()) and SHARED_FILES.get(file) != group:
+                raise pytest.UsageError(f"{item.nodeid} uses the {fixture} fixture: add {file!r} to SHARED_FILES "
+                                        f"in tests/conftest.py as {group!r}, or every worker builds its own")
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixtureScheduling(LoadScopeScheduling):
+        """A unit of work per test, except one per group of SHARED_FILES."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            return SHARED_FILES.get(nodeid.split("::")[0], nodeid)
+
+    return SharedFixtureScheduling(config, log)
 
 
 @pytest.fixture(scope="session")
