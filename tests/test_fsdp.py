@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from functools import partial
 from pathlib import Path
 
@@ -94,7 +95,7 @@ def worker(rank: int, rendezvous: str, out: str) -> None:
         return all_reduce(*args, **kwargs)
 
     dist.all_reduce = counted  # gradprobe (and FSDP's clipping) call it through the module
-    shard = lambda batch: batch.chunk(WORLD_SIZE)[rank]  # noqa: E731
+    shard = lambda batch: batch.chunk(WORLD_SIZE)[rank]
     results: dict[str, object] = {}
     try:
         for name, build in VARIANTS.items():
@@ -106,6 +107,12 @@ def worker(rank: int, rendezvous: str, out: str) -> None:
                 calls[0] = 0
                 results[key] = train(*build(), shard=shard, watched=True, optimizer_mode=optimizer_mode)
                 results[f"{key}, all-reduces per row"] = (calls[0] - unwatched) / len(results[key]["steps"])
+            calls[0] = 0
+            accumulate_without_sync_then_with(build()[0], shard, watched=False)
+            unwatched = calls[0]
+            calls[0] = 0
+            results[f"{name}, no_sync"] = accumulate_without_sync_then_with(build()[0], shard, watched=True)
+            results[f"{name}, no_sync all-reduces"] = calls[0] - unwatched
             model, _ = build()
             model(shard(global_batches()[0])).square().mean().backward()
             calls[0] = 0
@@ -118,6 +125,29 @@ def worker(rank: int, rendezvous: str, out: str) -> None:
     torch.save(results, Path(out) / f"rank{rank}.pt")
     dist.barrier()  # leave together: tearing gloo down while the other rank still works can abort it
     dist.destroy_process_group()
+
+
+@contextmanager
+def no_sync(model: nn.Module) -> Iterator[None]:
+    """A pass whose gradients FSDP keeps unreduced, to accumulate into the next one."""
+    if hasattr(model, "no_sync"):  # FullyShardedDataParallel
+        with model.no_sync():
+            yield
+        return
+    model.set_requires_gradient_sync(False)  # type: ignore[operator]
+    yield
+    model.set_requires_gradient_sync(True)  # type: ignore[operator]
+
+
+def accumulate_without_sync_then_with(model: nn.Module, shard: Callable[[torch.Tensor], torch.Tensor],
+                                      watched: bool) -> dict | None:
+    """Two passes, the first without sync; what watch recorded, if watched."""
+    first, second = global_batches()[:2]
+    with gradprobe.watch(model) if watched else nullcontext() as history:  # type: ignore[attr-defined]
+        with no_sync(model):
+            model(shard(first)).square().mean().backward()
+        model(shard(second)).square().mean().backward()
+    return history.to_dict() if history is not None else None
 
 
 def _refusal_of_tensor_parallelism() -> str:
@@ -149,7 +179,7 @@ def ranks(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
 
 def one_process(optimizer_mode: bool) -> dict:
     model = make_model()
-    clip = lambda: torch.nn.utils.clip_grad_norm_(model.parameters(), MAX_NORM)  # noqa: E731
+    clip = lambda: torch.nn.utils.clip_grad_norm_(model.parameters(), MAX_NORM)
     return train(model, clip, lambda batch: batch, watched=True, optimizer_mode=optimizer_mode)  # type: ignore[return-value]
 
 
@@ -191,6 +221,18 @@ def test_grad_norms_measures_the_whole_gradient_with_one_all_reduce(ranks, name)
         assert rank[f"{name}, grad_norms all-reduces"] == 1
 
 
+@pytest.mark.parametrize("name", VARIANTS)
+def test_a_pass_without_sync_adds_no_row_and_the_synced_one_the_accumulated_gradient(ranks, name):
+    model = make_model()
+    for batch in global_batches()[:2]:
+        model(batch).square().mean().backward()
+    accumulated = gradprobe.grad_norms(model).norms
+    for rank in ranks:
+        assert rank[f"{name}, no_sync"]["passes"] == 2 and rank[f"{name}, no_sync"]["steps"] == [1]
+        assert rank[f"{name}, no_sync"]["norms"][0] == pytest.approx(accumulated, rel=1e-6)
+        assert rank[f"{name}, no_sync all-reduces"] == 1
+
+
 def test_tensor_parallel_parameters_are_refused_by_name(ranks):
     for rank in ranks:
         assert "DTensor placements" in rank["tensor parallel"] and "'0.weight'" in rank["tensor parallel"]
@@ -199,8 +241,8 @@ def test_tensor_parallel_parameters_are_refused_by_name(ranks):
 def test_deepspeed_partitioned_parameters_are_refused_by_name():
     model = nn.Sequential(nn.Linear(4, 4), nn.Linear(4, 1))
     model[1].weight.ds_id = 0  # what DeepSpeed ZeRO-3 puts on the parameters it partitions
-    with pytest.raises(gradprobe.ShardedModelError, match=r"DeepSpeed ZeRO.*'1\.weight'.*DistributedDataParallel"):
-        with gradprobe.watch(model):
-            pass
+    with (pytest.raises(gradprobe.ShardedModelError, match=r"DeepSpeed ZeRO.*'1\.weight'.*DistributedDataParallel"),
+          gradprobe.watch(model)):
+        pass
     with pytest.raises(gradprobe.ShardedModelError, match=r"DeepSpeed ZeRO.*'1\.weight'"):
         gradprobe.grad_norms(model)

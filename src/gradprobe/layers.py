@@ -165,7 +165,7 @@ class LayerIndex:
         return [layer for *_, layer in sorted(keys)]
 
 
-def graph_positions(loss: torch.Tensor, params: Sequence[nn.Parameter]) -> dict[int, float]:
+def graph_positions(loss: torch.Tensor, params: Sequence[nn.Parameter | ShardedParameter]) -> dict[int, float]:
     """Where the data meets each parameter, read from ``loss``'s autograd graph.
 
     The position of a parameter is the sequence number of the first operation of the forward

@@ -27,13 +27,15 @@ _UNSHARDED_ADVICE = ("measure the model in one process or under DistributedDataP
 class ShardedParameter:
     """One original parameter of a sharded model, read through the piece of its gradient this rank holds.
 
-    It offers what gradprobe reads of a parameter: ``grad`` (this rank's piece, a plain tensor),
-    ``requires_grad`` and ``numel()`` (of the whole parameter).
+    It offers what gradprobe reads of a parameter: ``grad`` (this rank's piece, a plain tensor;
+    ``None`` also while FSDP keeps the gradient unsharded, inside ``no_sync()``), ``requires_grad``
+    and ``numel()`` (of the whole parameter).
     """
 
     holder: nn.Parameter  # what FSDP writes the sharded gradient to: a FlatParameter or a DTensor parameter
     span: tuple[int, int] | None  # (offset, numel) of this parameter in the holder's local gradient; None: all of it
     size: int
+    shard_size: int | None = None  # numel of the holder's local gradient once sharded, where it can be otherwise
 
     @property
     def grad(self) -> torch.Tensor | None:
@@ -43,6 +45,8 @@ class ShardedParameter:
         local = grad.to_local() if hasattr(grad, "to_local") else grad
         if self.span is None:
             return local
+        if local.numel() != self.shard_size:
+            return None
         offset, numel = self.span
         return local.reshape(-1)[offset:offset + numel]
 
@@ -126,8 +130,8 @@ def _fsdp1(model: nn.Module) -> tuple[list[tuple[str, nn.Module, Owned]], Shardi
         covered.update(id(p) for p in (flat._params or ()))
         pieces = []
         for info, shard, numel in zip(flat._param_infos, flat._shard_param_infos, flat._numels, strict=True):
-            span = (shard.offset_in_shard, shard.numel_in_shard) if shard.in_shard else (0, 0)
-            pieces.append(ShardedParameter(flat, span, numel))
+            span = (shard.offset_in_shard or 0, shard.numel_in_shard or 0)  # (0, 0): none of it in this shard
+            pieces.append(ShardedParameter(flat, span, numel, flat._sharded_size.numel()))
             owned.setdefault(id(info.module), []).append((info.param_name, pieces[-1]))
         primary = {(id(info.module), info.param_name): piece for info, piece in zip(flat._param_infos, pieces)}
         for shared in flat._shared_param_infos:

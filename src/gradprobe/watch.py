@@ -50,7 +50,7 @@ class _Recorder:
             self.handles.append(model.register_forward_hook(self._on_forward))
         for i, p in enumerate(params):
             if p.requires_grad and self.index.sharding is None:
-                self.handles.append(p.register_post_accumulate_grad_hook(partial(self._on_grad_ready, i)))
+                self._hook(i)
         if optimizer is not None:
             self.handles.append(optimizer.register_step_pre_hook(self._before_step))
         self.references: list[int] = []  # chosen at the first backward pass among the parameters that got a gradient
@@ -67,6 +67,11 @@ class _Recorder:
         self.history._finish()
 
     # --- backward pass ----------------------------------------------------------------------------
+
+    def _hook(self, i: int) -> None:
+        param = self.index.params[i]
+        assert isinstance(param, torch.Tensor)  # a model that is not sharded
+        self.handles.append(param.register_post_accumulate_grad_hook(partial(self._on_grad_ready, i)))
 
     def _on_grad_ready(self, i: int, _param: torch.Tensor) -> None:
         self._in_pass()
@@ -118,7 +123,7 @@ class _Recorder:
                     self.history._set_listed(column, True)
             if self.index.sharding is not None:  # already in ready: a sharded pass lists every trainable parameter
                 continue
-            self.handles.append(params[i].register_post_accumulate_grad_hook(partial(self._on_grad_ready, i)))
+            self._hook(i)
             if params[i].grad is not None:
                 ready.append(i)
 
@@ -132,6 +137,8 @@ class _Recorder:
         return scale.double()
 
     def _measure_pass(self, step: int, ready: list[int]) -> None:
+        if self.index.sharding is not None and all(self.index.params[i].grad is None for i in ready):
+            return  # FSDP kept this pass's gradients unreduced (no_sync): no sharded gradient to measure yet
         measured = self.index.measure(ready)
         scale = self._scale()
         norms, total = measured.norms, measured.total
