@@ -119,7 +119,7 @@ def worker(rank: int, rendezvous: str, out: str) -> None:
             report = gradprobe.grad_norms(model)
             results[f"{name}, grad_norms"] = {"layers": report.layers, "norms": report.norms, "total": report.total}
             results[f"{name}, grad_norms all-reduces"] = calls[0]
-        results["tensor parallel"] = _refusal_of_tensor_parallelism()
+        results["refusals"] = {name: refusal(build) for name, build in REFUSED.items()}
     finally:
         dist.all_reduce = all_reduce
     torch.save(results, Path(out) / f"rank{rank}.pt")
@@ -150,14 +150,38 @@ def accumulate_without_sync_then_with(model: nn.Module, shard: Callable[[torch.T
     return history.to_dict() if history is not None else None
 
 
-def _refusal_of_tensor_parallelism() -> str:
+def tensor_parallel() -> nn.Module:
     from torch.distributed.device_mesh import init_device_mesh
     from torch.distributed.tensor.parallel import ColwiseParallel, parallelize_module
 
-    model = parallelize_module(nn.Sequential(nn.Linear(4, 4)), init_device_mesh("cpu", (WORLD_SIZE,)),
-                               {"0": ColwiseParallel()})
+    return parallelize_module(make_model(), init_device_mesh("cpu", (WORLD_SIZE,)), {"head": ColwiseParallel()})
+
+
+def fsdp1_ignoring_the_head() -> nn.Module:
+    from torch.distributed.fsdp import FullyShardedDataParallel
+
+    model = make_model()
+    return FullyShardedDataParallel(model, ignored_states=[model.head], device_id=torch.device("cpu"))
+
+
+def fsdp2_on_the_blocks_only() -> nn.Module:
+    from torch.distributed.fsdp import fully_shard
+
+    model = make_model()
+    for block in model.blocks:
+        fully_shard(block)
+    return model
+
+
+REFUSED = {"tensor parallel": (tensor_parallel, "DTensor parameters without fully_shard", "head.weight"),
+           "fsdp1 ignored": (fsdp1_ignoring_the_head, "not sharded by FSDP", "head.weight"),
+           "fsdp2 partial": (fsdp2_on_the_blocks_only, "apply fully_shard to the root", "head.weight")}
+
+
+def refusal(build: tuple) -> str:
+    """The message of the ShardedModelError that watch raises as it starts on the model."""
     try:
-        with gradprobe.watch(model):
+        with gradprobe.watch(build[0]()):
             pass
     except gradprobe.ShardedModelError as error:
         return str(error)
@@ -233,9 +257,11 @@ def test_a_pass_without_sync_adds_no_row_and_the_synced_one_the_accumulated_grad
         assert rank[f"{name}, no_sync all-reduces"] == 1
 
 
-def test_tensor_parallel_parameters_are_refused_by_name(ranks):
+@pytest.mark.parametrize("name", REFUSED)
+def test_what_cannot_be_measured_is_refused_naming_the_parameter(ranks, name):
+    _, reason, parameter = REFUSED[name]
     for rank in ranks:
-        assert "DTensor placements" in rank["tensor parallel"] and "'0.weight'" in rank["tensor parallel"]
+        assert reason in rank["refusals"][name] and repr(parameter) in rank["refusals"][name]
 
 
 def test_deepspeed_partitioned_parameters_are_refused_by_name():

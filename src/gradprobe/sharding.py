@@ -80,10 +80,10 @@ def module_parameters(model: nn.Module) -> tuple[list[tuple[str, nn.Module, Owne
     Under FSDP the parameters are ``ShardedParameter`` s; otherwise the model's own. Raises
     ``ShardedModelError`` for parameters sharded in a way gradprobe cannot measure.
     """
-    _refuse_unknown(model)
     fsdp = sys.modules.get("torch.distributed.fsdp")  # FSDP is in use only if imported
     if fsdp is not None and any(isinstance(m, fsdp.FullyShardedDataParallel) for m in model.modules()):
         return _fsdp1(model)
+    _refuse_unknown(model)
     if any(_is_dtensor(p) for p in model.parameters()):
         return _fsdp2(model)
     return [(name, module, list(module.named_parameters(recurse=False))) for name, module in model.named_modules()], None
@@ -103,8 +103,7 @@ def _refuse_unknown(model: nn.Module) -> None:
     for name, p in model.named_parameters():
         if hasattr(p, "ds_id"):
             raise _refuse(model, "DeepSpeed ZeRO", name, "partitioned by DeepSpeed")
-        if getattr(p, "_is_flat_param", False) and not any(
-                type(m).__name__ == "FullyShardedDataParallel" for m in model.modules()):
+        if getattr(p, "_is_flat_param", False):  # FSDP's own flat parameters, seen without their FSDP module
             raise _refuse(model, "an FSDP FlatParameter", name, "outside a FullyShardedDataParallel module; "
                           "pass the FullyShardedDataParallel root itself")
 
@@ -157,7 +156,10 @@ def _fsdp2(model: nn.Module) -> tuple[list[tuple[str, nn.Module, Owned]], Shardi
     from torch.distributed.tensor import Shard
 
     wrapper = "FSDP2 (fully_shard)"
-    fsdp = any(isinstance(m, FSDPModule) for m in model.modules())
+    if not any(isinstance(m, FSDPModule) for m in model.modules()):
+        name, p = next((name, p) for name, p in model.named_parameters() if _is_dtensor(p))
+        raise _refuse(model, "DTensor parameters without fully_shard", name,
+                      f"placements {tuple(p.placements)}: tensor parallelism")
     groups = []
     wrapped: dict[int, ShardedParameter] = {}
     modules = []
@@ -166,10 +168,11 @@ def _fsdp2(model: nn.Module) -> tuple[list[tuple[str, nn.Module, Owned]], Shardi
         for param_name, p in module.named_parameters(recurse=False):
             full_name = f"{name}.{param_name}" if name else param_name
             if not _is_dtensor(p):
-                raise _refuse(model, wrapper, full_name, "a plain tensor beside DTensor parameters")
+                raise _refuse(model, wrapper, full_name, "a plain tensor beside DTensor parameters, so it differs "
+                              "between ranks; apply fully_shard to the root module too")
             placements = tuple(p.placements)
             shard_dims = [d for d, placement in enumerate(placements) if isinstance(placement, Shard)]
-            if not fsdp or len(shard_dims) != 1 or not all(
+            if len(shard_dims) != 1 or not all(
                     isinstance(placement, Shard) or placement.is_replicate() for placement in placements):
                 raise _refuse(model, "DTensor placements", full_name, f"placements {placements}: tensor parallelism "
                               "or a sharding other than fully_shard's one sharded mesh dimension")
