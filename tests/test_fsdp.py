@@ -72,7 +72,8 @@ def fsdp2(hybrid: bool) -> tuple[nn.Module, Callable[[], object]]:
     from torch.distributed.device_mesh import init_device_mesh
     from torch.distributed.fsdp import fully_shard
 
-    mesh = (init_device_mesh("cpu", (1, WORLD_SIZE), mesh_dim_names=("replicate", "shard")) if hybrid
+    # hybrid: each rank a replica of its own, holding whole gradients; a sum over the whole mesh would double them
+    mesh = (init_device_mesh("cpu", (WORLD_SIZE, 1), mesh_dim_names=("replicate", "shard")) if hybrid
             else init_device_mesh("cpu", (WORLD_SIZE,)))
     model = make_model()
     for block in model.blocks:

@@ -159,7 +159,7 @@ def _fsdp2(model: nn.Module) -> tuple[list[tuple[str, nn.Module, Owned]], Shardi
     if not any(isinstance(m, FSDPModule) for m in model.modules()):
         name, p = next((name, p) for name, p in model.named_parameters() if _is_dtensor(p))
         raise _refuse(model, "DTensor parameters without fully_shard", name,
-                      f"placements {tuple(p.placements)}: tensor parallelism")
+                      f"placements {tuple(getattr(p, 'placements', ()))}: tensor parallelism")
     groups = []
     wrapped: dict[int, ShardedParameter] = {}
     modules = []
