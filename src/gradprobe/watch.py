@@ -229,12 +229,12 @@ def watch(model: nn.Module, every: int = 1, max_records: int = 2048, thresholds:
     Works with any loop that calls ``backward()`` (plain PyTorch, DDP, Ultralytics); the hooks are
     removed on exit, also when the body raises, and the history then holds plain data only.
     Under ``DistributedDataParallel`` every rank records the all-reduced (averaged) gradient. Under
-    FSDP (``FullyShardedDataParallel`` or ``fully_shard``) every rank records the norms of the whole
-    (reduce-scattered) gradient, layers named as in the unwrapped model, at the cost of one all-reduce
-    of the per-layer squared norms per recorded row; every parameter counts as having a gradient in
-    every pass, and layers are in definition order. Raises ``ShardedModelError`` when the block
-    starts if the parameters are sharded in a way that cannot be measured (DeepSpeed ZeRO, tensor
-    parallelism).
+    FSDP (``FullyShardedDataParallel`` or ``fully_shard``) watch on every rank, with the same
+    arguments: each records the norms of the whole (reduce-scattered) gradient, layers named as in
+    the unwrapped model and in definition order, at the cost of one all-reduce of the per-layer
+    squared norms per recorded row; a pass inside ``no_sync()`` adds no row. Raises
+    ``ShardedModelError`` when the block starts if the parameters are sharded in a way that cannot
+    be measured (DeepSpeed ZeRO, tensor parallelism).
     """
     recorder = _Recorder(model, {"every": every, "max_records": max_records, "thresholds": thresholds,
                                  "lang": lang}, optimizer, scaler)
