@@ -229,12 +229,10 @@ def watch(model: nn.Module, every: int = 1, max_records: int = 2048, thresholds:
     Works with any loop that calls ``backward()`` (plain PyTorch, DDP, Ultralytics); the hooks are
     removed on exit, also when the body raises, and the history then holds plain data only.
     Under ``DistributedDataParallel`` every rank records the all-reduced (averaged) gradient. Under
-    FSDP (``FullyShardedDataParallel`` or ``fully_shard``) watch on every rank, with the same
-    arguments: each records the norms of the whole (reduce-scattered) gradient, layers named as in
-    the unwrapped model and in definition order, at the cost of one all-reduce of the per-layer
-    squared norms per recorded row; a pass inside ``no_sync()`` adds no row. Raises
-    ``ShardedModelError`` when the block starts if the parameters are sharded in a way that cannot
-    be measured (DeepSpeed ZeRO, tensor parallelism).
+    FSDP (``FullyShardedDataParallel``, ``fully_shard``), watch on every rank with the same arguments:
+    each records the whole gradient's norms (one all-reduce per row), layers as in the unwrapped model,
+    in definition order; ``no_sync()`` passes add no row. DeepSpeed ZeRO and tensor parallelism raise
+    ``ShardedModelError`` when the block starts.
     """
     recorder = _Recorder(model, {"every": every, "max_records": max_records, "thresholds": thresholds,
                                  "lang": lang}, optimizer, scaler)
