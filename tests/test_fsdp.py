@@ -115,6 +115,11 @@ def worker(rank: int, rendezvous: str, out: str) -> None:
             results[f"{name}, no_sync"] = accumulate_without_sync_then_with(build()[0], shard, watched=True)
             results[f"{name}, no_sync all-reduces"] = calls[0] - unwatched
             model, _ = build()
+            with gradprobe.watch(model) as history:
+                output = model(shard(global_batches()[0]))
+            output.square().mean().backward()  # after the block: not recorded
+            results[f"{name}, passes after the block"] = history.passes
+            model, _ = build()
             model(shard(global_batches()[0])).square().mean().backward()
             calls[0] = 0
             report = gradprobe.grad_norms(model)
@@ -256,6 +261,11 @@ def test_a_pass_without_sync_adds_no_row_and_the_synced_one_the_accumulated_grad
         assert rank[f"{name}, no_sync"]["passes"] == 2 and rank[f"{name}, no_sync"]["steps"] == [1]
         assert rank[f"{name}, no_sync"]["norms"][0] == pytest.approx(accumulated, rel=1e-6)
         assert rank[f"{name}, no_sync all-reduces"] == 1
+
+
+@pytest.mark.parametrize("name", VARIANTS)
+def test_a_backward_pass_after_the_block_is_not_recorded(ranks, name):
+    assert [rank[f"{name}, passes after the block"] for rank in ranks] == [0, 0]
 
 
 @pytest.mark.parametrize("name", REFUSED)

@@ -90,6 +90,8 @@ class _Recorder:
                 tensor.register_hook(self._on_output_grad)
 
     def _on_output_grad(self, _grad: torch.Tensor) -> None:
+        if not self.handles:  # the watch has ended since this output was computed
+            return
         self._in_pass()
         if not self.ready:  # output-most first, as gradients become ready
             self.ready = [i for i in reversed(range(len(self.index.params))) if self.index.params[i].requires_grad]
