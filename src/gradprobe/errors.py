@@ -14,4 +14,8 @@ class NoTrainableParametersError(GradProbeError):
 
 
 class ShardedModelError(GradProbeError):
-    """The model's parameters are sharded across ranks (FSDP, DeepSpeed ZeRO): per-rank norms would be wrong."""
+    """The model's parameters are sharded in a way gradprobe cannot measure (DeepSpeed ZeRO, tensor parallelism).
+
+    FSDP (``FullyShardedDataParallel``, ``fully_shard``) is measured; the message names the
+    parameter that cannot be, and what to do instead.
+    """

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from .errors import NoGradientError, NoTrainableParametersError, ShardedModelError
+from .errors import NoGradientError, NoTrainableParametersError
 from .norms import tensor_norms
+from .sharding import ShardedParameter, Sharding, module_parameters
 
 ROOT = "<root>"
 """How a parameter owned directly by the model itself is named: ``<root>.class_token``."""
@@ -22,6 +23,7 @@ class LayerNorms:
     norms: torch.Tensor  # float64, one per layer of the index (definition order); 0 where no gradient
     total: torch.Tensor  # float64 scalar: norm of every distinct gradient together
     has_grad: tuple[bool, ...]  # per layer: did any of its parameters get a gradient
+    also: torch.Tensor | None = None  # the ``also`` norms passed to ``measure``, of whole gradients when sharded
 
 
 @dataclass(frozen=True)
@@ -34,28 +36,34 @@ class LayerIndex:
     parameter's full name (``encoder.pos_embedding``; ``<root>.class_token`` on the model itself).
     A parameter used by several modules (tied embeddings) belongs to each of them: its gradient
     counts in every such layer's norm, once in the total, and the layers are listed in ``shared``.
+    Under FSDP the layers are those of the unwrapped model, each parameter is a ``ShardedParameter``
+    (this rank's piece of its gradient) and ``measure`` sums the pieces over the ranks (``sharding``).
     """
 
     names: tuple[str, ...]
-    params: tuple[nn.Parameter, ...]  # each distinct parameter once
+    params: tuple[nn.Parameter | ShardedParameter, ...]  # each distinct parameter once
     layer_params: tuple[tuple[int, ...], ...]  # per layer, indices into params
     shared: dict[str, tuple[str, ...]]  # layer -> the other layers that share a parameter with it
     _pairs: tuple[torch.Tensor, torch.Tensor] = field(compare=False, repr=False)  # (param, layer) of each use
     _pairs_on: dict[torch.device, tuple[torch.Tensor, torch.Tensor]] = field(
         default_factory=dict, compare=False, repr=False)
+    sharding: Sharding | None = field(default=None, compare=False)
 
     @classmethod
     def of(cls, model: nn.Module, *, trainable_only: bool = True) -> LayerIndex:
-        """Index ``model``'s parameters (only those with ``requires_grad`` unless ``trainable_only=False``)."""
+        """Index ``model``'s parameters (only those with ``requires_grad`` unless ``trainable_only=False``).
+
+        Raises ``ShardedModelError`` if they are sharded in a way gradprobe cannot measure (see ``sharding``).
+        """
         if not isinstance(model, nn.Module):
             raise TypeError(f"expected a torch.nn.Module, got {type(model).__name__}")
-        refuse_sharded(model)
+        modules, sharding = module_parameters(model)
         names: list[str] = []
         members: list[list[int]] = []
-        params: list[nn.Parameter] = []
+        params: list[nn.Parameter | ShardedParameter] = []
         position: dict[int, int] = {}
 
-        def add(name: str, owned: list[nn.Parameter]) -> None:
+        def add(name: str, owned: list[nn.Parameter | ShardedParameter]) -> None:
             indices = []
             for p in owned:
                 if id(p) not in position:
@@ -65,12 +73,12 @@ class LayerIndex:
             names.append(name)
             members.append(indices)
 
-        for name, module in model.named_modules():
-            owned = [(n, p) for n, p in module.named_parameters(recurse=False) if p.requires_grad or not trainable_only]
+        for name, module, parameters in modules:
+            owned = [(n, p) for n, p in parameters if p.requires_grad or not trainable_only]
             if not owned:
                 continue
             if next(module.children(), None) is None:
-                add(name or type(model).__name__, [p for _, p in owned])
+                add(name or type(module).__name__, [p for _, p in owned])
             else:
                 for param_name, p in owned:
                     add(f"{name or ROOT}.{param_name}", [p])
@@ -90,14 +98,18 @@ class LayerIndex:
         pairs = [(i, layer) for layer, indices in enumerate(members) for i in indices]
         return cls(tuple(names), tuple(params), tuple(tuple(m) for m in members),
                    {k: tuple(sorted(v, key=names.index)) for k, v in shared.items()},
-                   (torch.tensor([p for p, _ in pairs]), torch.tensor([layer for _, layer in pairs])))
+                   (torch.tensor([p for p, _ in pairs]), torch.tensor([layer for _, layer in pairs])),
+                   sharding=sharding)
 
-    def measure(self, with_grad: Collection[int] | None = None, model_name: str = "model") -> LayerNorms:
+    def measure(self, with_grad: Collection[int] | None = None, model_name: str = "model",
+                also: torch.Tensor | None = None) -> LayerNorms:
         """Per-layer norms of the current ``.grad`` of the parameters in ``with_grad``.
 
         ``with_grad`` lists the indices (into ``params``) of the parameters that got a gradient;
         by default, every parameter whose ``.grad`` is not ``None``. Layers none of whose parameters
         is listed have ``has_grad`` False and norm 0. Raises ``NoGradientError`` if none is listed.
+        Under FSDP, the squared norms of this rank's pieces are summed over the ranks in one
+        all-reduce, together with the squares of ``also`` (more norms of pieces, returned whole).
         """
         if with_grad is None:
             with_grad = [i for i, p in enumerate(self.params) if p.grad is not None]
@@ -122,7 +134,12 @@ class LayerIndex:
             has_grad = tuple(any(i in present for i in members) for members in self.layer_params)
         per_layer = torch.zeros(len(self.names), dtype=torch.float64, device=device)
         per_layer.index_add_(0, pair_layer, squares[pair_param])
-        return LayerNorms(per_layer.sqrt_(), squares.sum().sqrt(), has_grad)
+        if self.sharding is None:
+            return LayerNorms(per_layer.sqrt_(), squares.sum().sqrt(), has_grad, also)
+        extra = also.to(device).square() if also is not None else per_layer[:0]
+        summed = self.sharding.sum_over_shards(torch.cat([per_layer, squares.sum().reshape(1), extra])).sqrt_()
+        layers = len(self.names)
+        return LayerNorms(summed[:layers], summed[layers], has_grad, summed[layers + 1:] if also is not None else None)
 
     def _on(self, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
         if device not in self._pairs_on:
@@ -148,33 +165,7 @@ class LayerIndex:
         return [layer for *_, layer in sorted(keys)]
 
 
-def _sharding(model: nn.Module) -> str | None:
-    """The name of what shards ``model``'s parameters across ranks, if anything does."""
-    for module in model.modules():
-        if type(module).__name__ == "FullyShardedDataParallel":
-            return "FSDP (FullyShardedDataParallel)"
-    for name, p in model.named_parameters():
-        kind = type(p).__name__
-        if kind == "DTensor" or type(p.data).__name__ == "DTensor":
-            return f"DTensor parameters (FSDP2 fully_shard or tensor parallelism; {name!r} is one)"
-        if kind == "FlatParameter" or getattr(p, "_is_flat_param", False):
-            return f"FSDP flat parameters ({name!r})"
-        if hasattr(p, "ds_id"):
-            return f"DeepSpeed ZeRO ({name!r} is partitioned)"
-    return None
-
-
-def refuse_sharded(model: nn.Module) -> None:
-    """Raise ``ShardedModelError`` if ``model``'s parameters are sharded: per-rank norms would be shard norms."""
-    wrapper = _sharding(model)
-    if wrapper is not None:
-        raise ShardedModelError(
-            f"{type(model).__name__} is sharded by {wrapper}: each rank holds part of each gradient, so gradprobe "
-            "would report shard norms, not the model's. Sharded models are not supported yet: measure the model "
-            "in one process or under DistributedDataParallel, where every rank holds the whole gradient.")
-
-
-def graph_positions(loss: torch.Tensor, params: Sequence[nn.Parameter]) -> dict[int, float]:
+def graph_positions(loss: torch.Tensor, params: Sequence[nn.Parameter | ShardedParameter]) -> dict[int, float]:
     """Where the data meets each parameter, read from ``loss``'s autograd graph.
 
     The position of a parameter is the sequence number of the first operation of the forward

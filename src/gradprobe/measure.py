@@ -24,6 +24,9 @@ def grad_norms(model: nn.Module, loss: torch.Tensor | None = None, thresholds: T
     Raises ``NoGradientError`` before any backward pass (also when every gradient is exactly zero,
     as after ``zero_grad(set_to_none=False)``) and ``NoTrainableParametersError`` for a fully frozen
     model. NaN/Inf gradients do not raise: the verdict is ``non-finite`` and names the layer.
+    Under FSDP call it on every rank: the norms are those of the whole gradient (one all-reduce),
+    layers named as in the unwrapped model and in definition order; ``ShardedModelError`` for
+    sharding it cannot measure (DeepSpeed ZeRO, tensor parallelism).
     """
     index = LayerIndex.of(model)
     name = type(model).__name__

@@ -10,6 +10,7 @@ from typing import Any
 
 import torch
 from torch import nn
+from torch.utils._pytree import tree_leaves
 
 from .errors import NoTrainableParametersError
 from .history import GradHistory
@@ -45,9 +46,11 @@ class _Recorder:
         self.optimizer, self.scaler = optimizer, scaler
         self.handles: list[Any] = []
         self.frozen = [i for i, p in enumerate(params) if not p.requires_grad]
+        if self.index.sharding is not None:  # FSDP writes the gradients itself, after autograd: no hook on them fires
+            self.handles.append(model.register_forward_hook(self._on_forward))
         for i, p in enumerate(params):
-            if p.requires_grad:
-                self.handles.append(p.register_post_accumulate_grad_hook(partial(self._on_grad_ready, i)))
+            if p.requires_grad and self.index.sharding is None:
+                self._hook(i)
         if optimizer is not None:
             self.handles.append(optimizer.register_step_pre_hook(self._before_step))
         self.references: list[int] = []  # chosen at the first backward pass among the parameters that got a gradient
@@ -65,12 +68,33 @@ class _Recorder:
 
     # --- backward pass ----------------------------------------------------------------------------
 
+    def _hook(self, i: int) -> None:
+        param = self.index.params[i]
+        assert isinstance(param, torch.Tensor)  # a model that is not sharded
+        self.handles.append(param.register_post_accumulate_grad_hook(partial(self._on_grad_ready, i)))
+
     def _on_grad_ready(self, i: int, _param: torch.Tensor) -> None:
+        self._in_pass()
+        self.ready.append(i)
+
+    def _in_pass(self) -> None:
         task = _graph_task()
         if task != self.task:  # the first gradient of a new pass (also after a pass that raised)
             self.task, self.ready = task, []
             torch.autograd.Variable._execution_engine.queue_callback(self._on_backward_end)
-        self.ready.append(i)
+
+    def _on_forward(self, _module: nn.Module, _args: Any, output: Any) -> None:
+        """Sharded models: the backward pass through this output is a pass in which every parameter gets a gradient."""
+        for tensor in tree_leaves(output):
+            if isinstance(tensor, torch.Tensor) and tensor.requires_grad:
+                tensor.register_hook(self._on_output_grad)
+
+    def _on_output_grad(self, _grad: torch.Tensor) -> None:
+        if not self.handles:  # the watch has ended since this output was computed
+            return
+        self._in_pass()
+        if not self.ready:  # output-most first, as gradients become ready
+            self.ready = [i for i in reversed(range(len(self.index.params))) if self.index.params[i].requires_grad]
 
     def _on_backward_end(self) -> None:
         ready, self.task = self.ready, None
@@ -82,7 +106,8 @@ class _Recorder:
         step = history.passes
         history.passes += 1
         # Measure in a callback queued now, so that it runs after every callback queued during the pass:
-        # DDP queues its own when the last gradient is ready, and that one writes the averaged gradients.
+        # DDP queues its own when the last gradient is ready, and that one writes the averaged gradients;
+        # FSDP queues its own when the pass starts, and that one waits for the reduce-scattered gradients.
         if self.optimizer is not None:
             self.since_step.update(ready)
             if not self.references:
@@ -95,10 +120,12 @@ class _Recorder:
         params = self.index.params
         for i in [i for i in self.frozen if params[i].requires_grad]:
             self.frozen.remove(i)
-            self.handles.append(params[i].register_post_accumulate_grad_hook(partial(self._on_grad_ready, i)))
             for column, members in enumerate(self.index.layer_params):
                 if i in members:
                     self.history._set_listed(column, True)
+            if self.index.sharding is not None:  # already in ready: a sharded pass lists every trainable parameter
+                continue
+            self._hook(i)
             if params[i].grad is not None:
                 ready.append(i)
 
@@ -112,6 +139,8 @@ class _Recorder:
         return scale.double()
 
     def _measure_pass(self, step: int, ready: list[int]) -> None:
+        if self.index.sharding is not None and all(self.index.params[i].grad is None for i in ready):
+            return  # FSDP kept this pass's gradients unreduced (no_sync): no sharded gradient to measure yet
         measured = self.index.measure(ready)
         scale = self._scale()
         norms, total = measured.norms, measured.total
@@ -142,7 +171,9 @@ class _Recorder:
         before, self.references_before = self.references_before, None
         if step % history.stride or not any(self.index.params[i].grad is not None for i in ready):
             return
-        measured = self.index.measure(ready)
+        # The references' norms before the step and now, measured with the layers (summed over shards with them)
+        measured = self.index.measure(ready, also=None if before is None else torch.cat(
+            [before, self._reference_norms().to(before.device)]))
         device = measured.norms.device
         scale = self._scale()
         scale = scale.to(device).reshape(()) if scale is not None else torch.tensor(1.0, dtype=torch.float64, device=device)
@@ -150,7 +181,8 @@ class _Recorder:
         if before is None:  # a step without a backward pass since the last one: nothing to compare with
             factor, changed = nan, nan
         else:
-            ratios = self._reference_norms().to(device) / before.to(device)
+            before, now = measured.also.to(device).chunk(2)  # type: ignore[union-attr]
+            ratios = now / before
             valid = torch.isfinite(ratios) & (ratios > 0)
             high = torch.where(valid, ratios, -math.inf).max()
             low = torch.where(valid, ratios, math.inf).min()
@@ -198,7 +230,11 @@ def watch(model: nn.Module, every: int = 1, max_records: int = 2048, thresholds:
     it. Parameters frozen when the block starts and unfrozen later are picked up at the next pass.
     Works with any loop that calls ``backward()`` (plain PyTorch, DDP, Ultralytics); the hooks are
     removed on exit, also when the body raises, and the history then holds plain data only.
-    Under ``DistributedDataParallel`` every rank records the all-reduced (averaged) gradient.
+    Under ``DistributedDataParallel`` every rank records the all-reduced (averaged) gradient. Under
+    FSDP (``FullyShardedDataParallel``, ``fully_shard``), watch on every rank with the same arguments:
+    each records the whole gradient's norms (one all-reduce per row), layers as in the unwrapped model,
+    in definition order; ``no_sync()`` passes add no row. DeepSpeed ZeRO and tensor parallelism raise
+    ``ShardedModelError`` when the block starts.
     """
     recorder = _Recorder(model, {"every": every, "max_records": max_records, "thresholds": thresholds,
                                  "lang": lang}, optimizer, scaler)
