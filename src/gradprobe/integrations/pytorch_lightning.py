@@ -1,0 +1,19 @@
+"""gradprobe as a callback for the ``pytorch_lightning`` package (Lightning under its former name).
+
+``pytorch_lightning.Trainer(callbacks=[GradProbeCallback()])``; the same callback as
+``gradprobe.integrations.lightning``, for projects that import ``pytorch_lightning``.
+"""
+
+from __future__ import annotations
+
+from pytorch_lightning import Callback
+
+from ._lightning import LightningProbe
+from ._probe import GradientWarning
+
+
+class GradProbeCallback(LightningProbe, Callback):
+    __doc__ = LightningProbe.__doc__
+
+
+__all__ = ["GradProbeCallback", "GradientWarning"]
