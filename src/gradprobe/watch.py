@@ -199,7 +199,9 @@ def watch(model: nn.Module, every: int = 1, max_records: int = 2048, thresholds:
     ``optimizer=opt``, one row per ``every``-th optimizer step: the gradient the optimizer is about
     to apply (accumulated over micro-batches, unscaled by GradScaler, after any clipping), with the
     total norm before clipping and whether clipping changed it (``report.pre_clip_total``,
-    ``report.clipped``). Use ``optimizer=`` to see what training really applies; leave it out to
+    ``report.clipped``); a step given a closure (``optimizer.step(closure)``, as Lightning and
+    LBFGS call it) is read right after it, since the closure runs the backward pass inside the
+    step. Use ``optimizer=`` to see what training really applies; leave it out to
     see every backward pass. With ``torch.amp.GradScaler``, pass ``scaler=scaler``: per-pass norms
     are divided by the loss scale in effect, and a pass whose scaled gradients overflowed is a
     skipped step (verdict ``skipped``), not a model problem; with ``optimizer=``, a step GradScaler

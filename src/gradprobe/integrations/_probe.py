@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import warnings
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -11,10 +12,17 @@ import torch
 from torch import nn
 
 from ..history import GradHistory
-from ..report import DEFAULT_THRESHOLDS, Thresholds
+from ..report import Thresholds
 from ..watch import watch
 
 _WARNED = ("vanishing", "exploding", "non-finite")
+
+
+def require(module: str, extra: str, integration: str) -> None:
+    """Fail with the install command when ``module``, which ``integration`` builds on, is not installed."""
+    if importlib.util.find_spec(module) is None:
+        raise ImportError(f'gradprobe.integrations.{integration} needs {module}, which the core install leaves out: '
+                          f'pip install "gradprobe[{extra}]"', name=module)
 
 
 class GradientWarning(UserWarning):

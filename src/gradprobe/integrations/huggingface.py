@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from transformers import Trainer, TrainerCallback
-
 from ..history import GradHistory
 from ..report import DEFAULT_THRESHOLDS, Thresholds
-from ._probe import GradientWarning, Probe
+from ._probe import GradientWarning, Probe, require
+
+require("transformers", "huggingface", "huggingface")
+
+from transformers import Trainer, TrainerCallback
 
 
 class GradProbeCallback(TrainerCallback):

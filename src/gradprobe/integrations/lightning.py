@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from lightning.pytorch import Callback
-
 from ._lightning import LightningProbe
-from ._probe import GradientWarning
+from ._probe import GradientWarning, require
+
+require("lightning", "lightning", "lightning")
+
+from lightning.pytorch import Callback
 
 
 class GradProbeCallback(LightningProbe, Callback):

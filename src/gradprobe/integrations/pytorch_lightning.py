@@ -6,10 +6,12 @@
 
 from __future__ import annotations
 
-from pytorch_lightning import Callback
-
 from ._lightning import LightningProbe
-from ._probe import GradientWarning
+from ._probe import GradientWarning, require
+
+require("pytorch_lightning", "lightning", "pytorch_lightning")
+
+from pytorch_lightning import Callback
 
 
 class GradProbeCallback(LightningProbe, Callback):
