@@ -1,4 +1,4 @@
-"""The Lightning callback's behaviour, for both ``lightning.pytorch`` and ``pytorch_lightning`` (no import of either)."""
+"""The Lightning callback's behaviour, shared by ``lightning.pytorch`` and ``pytorch_lightning`` (imports neither)."""
 
 from __future__ import annotations
 
@@ -10,20 +10,7 @@ from ._probe import Probe
 
 
 class LightningProbe:
-    """Per-layer gradient norms of every ``every``-th optimizer step, logged through the trainer's loggers.
-
-    Records the gradient the optimizer applies: accumulated over ``accumulate_grad_batches``,
-    unscaled (``precision="16-mixed"``: the loss scale of Lightning's GradScaler is divided out),
-    after ``gradient_clip_val``; beside it the total norm before clipping and whether clipping fired.
-    Each recorded step goes to every logger of the trainer (``trainer.loggers``) at the step
-    under which Lightning logs that batch's own metrics (``trainer.global_step`` before the step), as the numbers of ``GradHistory.scalars``
-    (``gradprobe/layer/<layer>``, ``gradprobe/total``, ``gradprobe/pre_clip_total``,
-    ``gradprobe/clipped``, ``gradprobe/verdict``). ``every=None`` follows the trainer's
-    ``log_every_n_steps``; ``depth`` merges layers into blocks of that many dotted name parts
-    (``group_layers``). The first step whose verdict is vanishing, exploding or non-finite raises a
-    ``GradientWarning`` naming the layers (once per verdict, on global rank zero). The whole run
-    stays readable as ``callback.history`` (a ``GradHistory``), also after training.
-    """
+    """What ``GradProbeCallback`` does, written once for ``lightning.pytorch`` and ``pytorch_lightning``."""
 
     def __init__(self, every: int | None = None, depth: int | None = None,
                  thresholds: Thresholds = DEFAULT_THRESHOLDS, *, max_records: int = 2048,

@@ -1,4 +1,4 @@
-"""What every framework callback shares: one ``watch`` per training run, its rows as metrics, one warning per verdict."""
+"""What the framework callbacks share: one ``watch`` per training run, its rows as metrics, a warning per verdict."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ _WARNED = ("vanishing", "exploding", "non-finite")
 def require(module: str, extra: str, integration: str) -> None:
     """Fail with the install command when ``module``, which ``integration`` builds on, is not installed."""
     if importlib.util.find_spec(module) is None:
-        raise ImportError(f'gradprobe.integrations.{integration} needs {module}, which the core install leaves out: '
-                          f'pip install "gradprobe[{extra}]"', name=module)
+        raise ImportError(f"gradprobe.integrations.{integration} needs {module}, which the core install leaves "
+                          f'out: pip install "gradprobe[{extra}]"', name=module)
 
 
 class GradientWarning(UserWarning):

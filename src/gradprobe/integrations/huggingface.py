@@ -36,7 +36,8 @@ class GradProbeCallback(TrainerCallback):
                  thresholds: Thresholds = DEFAULT_THRESHOLDS, *, max_records: int = 2048,
                  prefix: str = "gradprobe", lang: str | None = None) -> None:
         if not isinstance(trainer, Trainer):
-            raise TypeError(f"GradProbeCallback(trainer): expected a transformers.Trainer, got {type(trainer).__name__}")
+            raise TypeError(f"GradProbeCallback(trainer): expected a transformers.Trainer, "
+                            f"got {type(trainer).__name__}")
         self._probe = Probe(every, depth, thresholds, max_records, prefix, lang)
         self._trainer = trainer
         trainer.add_callback(self)

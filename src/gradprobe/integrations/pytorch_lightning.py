@@ -15,7 +15,7 @@ from pytorch_lightning import Callback
 
 
 class GradProbeCallback(LightningProbe, Callback):
-    __doc__ = LightningProbe.__doc__
+    """``gradprobe.integrations.lightning.GradProbeCallback`` for ``pytorch_lightning.Trainer``."""
 
 
 __all__ = ["GradProbeCallback", "GradientWarning"]
