@@ -26,6 +26,10 @@ print(f"first pass {reports[0].summary()}")
 clipped = sum(r.total_norm > 10 for r in reports)
 print(f"total norm above 10 before clipping: {clipped} of {len(reports)} passes; "
       f"after clipping: {max(run.step_norms):.3g} at most")
+print("first optimizer steps: total norm before clipping, applied, clipped")
+for i in range(4):
+    step = run.steps.report(i)  # one row per optimizer step, after the trainer's clip_grad_norm_(max_norm=10)
+    print(f"  step {i}  {step.pre_clip_total:7.2f}  {step.total_norm:6.2f}  {step.clipped}")
 print("first pass, gradient norm per YOLO layer:")
 for index, norm in zip(layers, norms[0].tolist()):
     print(f"  model.{index:<3} {type(run.trainer.model.model[index]).__name__:<6} {norm:8.2f}")

@@ -57,3 +57,28 @@ def test_every_verdict_links_to_a_section_that_exists_in_every_language():
 
 def test_the_site_languages_are_gradprobes():
     assert tuple(LANGUAGES) == site.LANGUAGES
+
+
+def test_lightning_callback_logs_clipping_exactly_when_it_fired():
+    lines = output("lightning").splitlines()
+    assert lines[0].startswith("logged: gradprobe/clipped, gradprobe/layer/net.0")
+    rows = [line.split() for line in lines[2:6]]
+    clip = 3.0  # gradient_clip_val in the snippet
+    assert "gradient_clip_val=3.0" in (OUT / "real_training_lightning.py").read_text(encoding="utf-8")
+    assert [clipped for *_, clipped in rows] == ["0", "0", "1", "1"]  # "the first two steps stay under it"
+    for _, before, applied, clipped in rows:
+        assert float(applied) == min(float(before), clip) and (clipped == "1") == (float(before) > clip)
+
+
+def test_huggingface_callback_agrees_with_the_trainers_grad_norm():
+    rows = [line.split() for line in output("huggingface").splitlines()[2:]]
+    assert len(rows) == 4
+    assert all(trainer == ours for _, trainer, ours, _, _ in rows)  # "the same number, to the fourth decimal"
+    assert [clipped for *_, clipped in rows] == ["0", "0", "1", "1"]
+    assert all(float(applied) == min(float(before), 1.0) for _, _, before, applied, _ in rows)
+
+
+def test_tensorboard_gets_a_scalar_per_layer_and_the_verdict_as_text():
+    lines = output("tensorboard").splitlines()
+    assert "gradprobe/layer/0" in lines[0] and "gradprobe/pre_clip_total" in lines[0]
+    assert lines[2].startswith("text: verdict: healthy")

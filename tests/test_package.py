@@ -9,13 +9,14 @@ import subprocess
 import tarfile
 import zipfile
 
+import pytest
 import yaml
 
 from conftest import ROOT
 from installed import Installed, wheel_metadata
 
 SOURCES = sorted(p.relative_to(ROOT / "src").as_posix() for p in (ROOT / "src" / "gradprobe").rglob("*.py"))
-EXTRAS = {"plots", "yolo"}
+EXTRAS = {"plots", "yolo", "lightning", "huggingface", "tensorboard"}
 
 
 def source_version() -> str:
@@ -65,7 +66,8 @@ def test_changelog_has_a_section_for_the_version(installed: Installed):
 
 def test_installed_wheel_imports_without_warnings_and_reports_its_version(installed: Installed):
     result = run_installed(installed, "import warnings; warnings.simplefilter('error'); "
-                                      "import gradprobe, gradprobe.models, gradprobe.experiments, importlib.metadata as m; "
+                                      "import gradprobe, gradprobe.models, gradprobe.experiments, "
+                                      "gradprobe.integrations, importlib.metadata as m; "
                                       "print(gradprobe.__file__, gradprobe.__version__, m.version('gradprobe'))")
     assert result.returncode == 0 and result.stderr == "", result.stderr  # torch warns at import without numpy
     path, version, installed_version = result.stdout.split()
@@ -78,6 +80,17 @@ def test_plots_without_matplotlib_name_the_extra_to_install(installed: Installed
     assert result.returncode != 0
     assert 'ImportError: gradprobe.plots needs matplotlib' in result.stderr
     assert 'pip install "gradprobe[plots]"' in result.stderr
+
+
+@pytest.mark.parametrize("integration,module,extra", [
+    ("lightning", "lightning", "lightning"), ("pytorch_lightning", "pytorch_lightning", "lightning"),
+    ("huggingface", "transformers", "huggingface")])
+def test_integrations_without_their_framework_name_the_extra_to_install(installed: Installed, integration, module,
+                                                                         extra):
+    result = run_installed(installed, f"import gradprobe.integrations.{integration}")
+    assert result.returncode != 0
+    assert f"ImportError: gradprobe.integrations.{integration} needs {module}" in result.stderr
+    assert f'pip install "gradprobe[{extra}]"' in result.stderr
 
 
 def test_downloadable_notebook_runs_with_the_core_install(installed: Installed, tmp_path):

@@ -163,6 +163,31 @@ def test_with_optimizer_the_norm_before_and_after_clipping_and_whether_it_fired(
     assert "before clipping" in clipped.summary() and "(clipped)" in clipped.summary()
 
 
+def test_a_step_given_a_closure_is_measured_after_the_backward_pass_the_closure_runs():
+    """optimizer.step(closure) (Lightning's way without a GradScaler) computes its gradient inside the step."""
+    torch.manual_seed(0)
+    model = mlp(3, 16, 8, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    before, after = [], []
+
+    def closure() -> torch.Tensor:
+        optimizer.zero_grad()
+        loss = model(torch.randn(4, 8)).square().mean() * 100
+        loss.backward()
+        before.append(torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm).item())
+        after.append(gradprobe.grad_norms(model))
+        return loss
+
+    with gradprobe.watch(model, optimizer=optimizer) as history:
+        for max_norm in (1e-3, 1e6):
+            optimizer.step(closure)
+    assert history.steps == (0, 1)
+    for row, (pre_clip, truth) in enumerate(zip(before, after)):
+        assert history.report(row).norms == pytest.approx(truth.norms, rel=1e-9)
+        assert history.report(row).pre_clip_total == pytest.approx(pre_clip, rel=1e-5)
+    assert [history.report(row).clipped for row in (0, 1)] == [True, False]
+
+
 def test_half_and_float32_gradients_with_finite_norms_never_read_inf():
     half = nn.Linear(100, 1, bias=False).half()
     half.weight.grad = torch.full_like(half.weight, 1e4)  # norm 1e5, beyond float16's 65504

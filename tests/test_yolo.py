@@ -495,6 +495,32 @@ def test_trainer_clips_every_step_to_total_norm_ten(run: dict):
     assert 15 < min(pre) < 30 and 200 < max(pre) < 1000
 
 
+def shown_steps() -> list[tuple[float, float, bool]]:
+    """The snippet's table of the first optimizer steps: norm before clipping, applied, clipped."""
+    shown = (ROOT / "snippets" / "yolo_train.out").read_text(encoding="utf-8")
+    rows = re.findall(r"^  step \d+\s+([\d.]+)\s+([\d.]+)\s+(True|False)$", shown, re.M)
+    return [(float(before), float(after), clipped == "True") for before, after, clipped in rows]
+
+
+def test_the_page_shows_each_first_steps_norm_before_and_after_clipping_in_every_language():
+    steps = shown_steps()
+    assert len(steps) == 4 and all(clipped and after == 10.0 < before for before, after, clipped in steps)
+    befores = [f"{before:.2f}" for before, _, _ in steps]
+    claim(f"The output above lists the first four steps: {', '.join(befores[:3])} and {befores[3]} before "
+          "clipping, 10.00 after.")
+    local = [before.replace(".", ",") for before in befores]  # decimal commas, listed with semicolons
+    for lang in ("ru", "tr", "pt"):
+        page = " ".join((ROOT / "docs" / f"yolo.{lang}.md").read_text(encoding="utf-8").split())
+        assert "; ".join(local[:3]) in page and local[3] in page and "10,00" in page, f"yolo.{lang}.md"
+
+
+@pytest.mark.slow
+def test_the_shown_steps_are_the_experiments(run: dict):
+    steps = shown_steps()
+    assert [before for before, _, _ in steps] == pytest.approx(run["pre_clip"][:4], abs=0.006)
+    assert [after for _, after, _ in steps] == pytest.approx(run["post_clip"][:4], abs=0.006)
+
+
 def test_trainer_source_clips_at_total_norm_ten():
     if importlib.util.find_spec("ultralytics") is None:
         pytest.skip('the yolo extra is not installed: pip install -e ".[yolo]"')

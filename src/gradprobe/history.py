@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import torch
 
 from .errors import NoGradientError
-from .report import DEFAULT_THRESHOLDS, GradReport, Thresholds
+from .grouping import group_layers
+from .report import DEFAULT_THRESHOLDS, VERDICTS, GradReport, Thresholds
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -130,6 +131,37 @@ class GradHistory:
                           None if math.isnan(scale) else scale, skipped,
                           None if math.isnan(pre_clip) else pre_clip, None if math.isnan(clipped) else bool(clipped),
                           self.lang)
+
+    def scalars(self, row: int = -1, depth: int | None = None, prefix: str = "gradprobe") -> dict[str, float]:
+        """The recorded row ``row`` as named numbers for a metrics logger.
+
+        ``{prefix}/layer/{name}`` per layer with a gradient (layers merged by ``group_layers`` to
+        ``depth`` dotted parts when given), ``{prefix}/total``, and where recorded
+        ``{prefix}/pre_clip_total``, ``{prefix}/clipped`` (1 or 0) and ``{prefix}/loss_scale``;
+        ``{prefix}/verdict`` is the verdict's index in ``gradprobe.report.VERDICTS`` (0 is healthy).
+        """
+        report = self.report(row)
+        grouped = report if depth is None else group_layers(report, depth)
+        values = {f"{prefix}/layer/{name}": norm for name, norm in grouped.measured}
+        values[f"{prefix}/total"] = report.total_norm
+        for name, value in (("pre_clip_total", report.pre_clip_total), ("clipped", report.clipped),
+                            ("loss_scale", report.loss_scale)):
+            if value is not None:
+                values[f"{prefix}/{name}"] = float(value)
+        values[f"{prefix}/verdict"] = float(VERDICTS.index(report.verdict))
+        return values
+
+    def log_to(self, writer: Any, depth: int | None = None, prefix: str = "gradprobe") -> None:
+        """Write every recorded row to ``writer``, a ``torch.utils.tensorboard.SummaryWriter`` or anything
+        with ``add_scalar(tag, value, step)`` and ``add_text(tag, text, step)``: the numbers of ``scalars``
+        at the row's step, and the report's summary line (verdict and cause) as text ``{prefix}/verdict``."""
+        if not (callable(getattr(writer, "add_scalar", None)) and callable(getattr(writer, "add_text", None))):
+            raise TypeError(f"log_to needs a writer with add_scalar and add_text (a SummaryWriter), "
+                            f"got {type(writer).__name__}")
+        for row, step in enumerate(self._steps):
+            for tag, value in self.scalars(row, depth, prefix).items():
+                writer.add_scalar(tag, value, step)
+            writer.add_text(f"{prefix}/verdict", self.report(row).summary(), step)
 
     # --- writing (called by watch) ------------------------------------------------------------------
 

@@ -10,6 +10,8 @@ from typing import Literal
 from .site import fix_url
 
 Verdict = Literal["healthy", "vanishing", "exploding", "non-finite", "skipped"]
+VERDICTS: tuple[Verdict, ...] = ("healthy", "vanishing", "exploding", "non-finite", "skipped")
+"""Every verdict; a logged verdict is its index here (0 healthy, 1 vanishing, 2 exploding, 3 non-finite, 4 skipped)."""
 
 
 # --8<-- [start:thresholds]

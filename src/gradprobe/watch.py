@@ -53,6 +53,8 @@ class _Recorder:
                 self._hook(i)
         if optimizer is not None:
             self.handles.append(optimizer.register_step_pre_hook(self._before_step))
+            self.handles.append(optimizer.register_step_post_hook(self._after_step))
+        self.deferred = False  # a step given a closure: its gradient is computed inside the step, read after it
         self.references: list[int] = []  # chosen at the first backward pass among the parameters that got a gradient
         self.references_before: torch.Tensor | None = None
         self.task: int | None = None  # autograd graph task of the pass in progress
@@ -163,7 +165,19 @@ class _Recorder:
         """Norms of a few small gradients as the pass leaves them: the step's are compared with these."""
         self.references_before = self._reference_norms()
 
-    def _before_step(self, _optimizer: Any, _args: Any, _kwargs: Any) -> None:
+    def _before_step(self, _optimizer: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        # optimizer.step(closure) runs the backward pass inside the step (Lightning does so for every step
+        # it takes without a GradScaler): the gradient it applies exists only after the step, which leaves it as is.
+        self.deferred = kwargs.get("closure", args[0] if args else None) is not None
+        if not self.deferred:
+            self._record_step()
+
+    def _after_step(self, _optimizer: Any, _args: Any, _kwargs: Any) -> None:
+        if self.deferred:
+            self.deferred = False
+            self._record_step()
+
+    def _record_step(self) -> None:
         history = self.history
         step = history.optimizer_steps
         history.optimizer_steps += 1
@@ -217,7 +231,9 @@ def watch(model: nn.Module, every: int = 1, max_records: int = 2048, thresholds:
     ``optimizer=opt``, one row per ``every``-th optimizer step: the gradient the optimizer is about
     to apply (accumulated over micro-batches, unscaled by GradScaler, after any clipping), with the
     total norm before clipping and whether clipping changed it (``report.pre_clip_total``,
-    ``report.clipped``). Use ``optimizer=`` to see what training really applies; leave it out to
+    ``report.clipped``); a step given a closure (``optimizer.step(closure)``, as Lightning and
+    LBFGS call it) is read right after it, since the closure runs the backward pass inside the
+    step. Use ``optimizer=`` to see what training really applies; leave it out to
     see every backward pass. With ``torch.amp.GradScaler``, pass ``scaler=scaler``: per-pass norms
     are divided by the loss scale in effect, and a pass whose scaled gradients overflowed is a
     skipped step (verdict ``skipped``), not a model problem; with ``optimizer=``, a step GradScaler
