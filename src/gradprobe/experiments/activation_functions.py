@@ -1,7 +1,7 @@
 """Activation functions: their values and derivatives, where they saturate, and dying ReLU units.
 
 Derivatives come from autograd on a float64 grid, not from formulas. The deep-network comparison
-reuses ``vanishing.measure_mlp``; the dying-ReLU run trains a small MLP on generated regression data.
+reuses ``vanishing_gradient.measure_mlp``; the dying-ReLU run trains a small MLP on generated regression data.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from torch.nn import functional as F
 from ..models import ACTIVATIONS, Activation, mlp
 from ..report import GradReport
 from .threads import single_threaded
-from .vanishing import measure_mlp
+from .vanishing_gradient import measure_mlp
 
 NAMES: tuple[Activation, ...] = ("sigmoid", "tanh", "relu", "leaky_relu", "gelu")
 FINE_GRID = torch.linspace(-6, 6, 12001, dtype=torch.float64)  # steps of 0.001
