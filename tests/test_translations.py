@@ -134,3 +134,31 @@ def test_a_fifth_language_is_one_config_entry_plus_files(project: Path):
     assert next(s.state for s in translations.status(project) if s.translation.name == "index.de.md") == "missing"
     shown = notice(project / "docs" / "index.md", "de", project, "https://example.org/", "de/")
     assert "(https://example.org/de/translate/)" in shown
+
+
+def test_english_first_page_builds_in_every_language_with_the_notice(tmp_path: Path):
+    """A small site with the real hook and texts: the page with no Russian file is built at /ru/ from
+    English, under the Russian notice linking the Russian translate page; the translated one has none."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Home\n", encoding="utf-8")
+    (docs / "page.md").write_text("# Page\n\nEnglish text.\n", encoding="utf-8")
+    ru = docs / "index.ru.md"
+    ru.write_text("# Главная\n", encoding="utf-8")
+    (tmp_path / "i18n").mkdir()
+    shutil.copy(ROOT / "i18n" / "site.yml", tmp_path / "i18n" / "site.yml")
+    config = {
+        "site_name": "mini", "site_url": "https://example.org/", "theme": {"name": "material", "font": False},
+        "plugins": [{"i18n": {"docs_structure": "suffix", "fallback_to_default": True, "languages": [
+            {"locale": "en", "default": True, "name": "English"}, {"locale": "ru", "name": "Русский"}]}}],
+        "hooks": [str(ROOT / "hooks" / "translation_notice.py")], "markdown_extensions": ["admonition"],
+    }
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    translations.stamp(ru, tmp_path)
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "--strict"], cwd=tmp_path, check=True,
+                   capture_output=True)
+    page = (tmp_path / "site" / "ru" / "page" / "index.html").read_text(encoding="utf-8")
+    assert "English text." in page and "Ещё не переведено" in page
+    assert 'href="https://example.org/ru/translate/"' in page
+    assert "Ещё не переведено" not in (tmp_path / "site" / "ru" / "index.html").read_text(encoding="utf-8")
+    assert "Not translated" not in (tmp_path / "site" / "page" / "index.html").read_text(encoding="utf-8")
