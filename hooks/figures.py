@@ -2,9 +2,8 @@
 
 Each language build gets ``figures/<id>.svg`` drawn with that language's texts (i18n/figures.yml)
 and number format, so a page's ``![...](figures/<id>.svg)`` shows labels in the page's language.
-Experiment data comes from sitekit's on-disk cache unless the experiment's code or arguments changed;
-an SVG is redrawn only when its data, texts or the plotting code changed (kept in memory between the
-rebuilds of ``mkdocs serve``).
+Experiment data and SVGs come from sitekit's on-disk cache (.cache/) unless what they are made from
+changed: the experiment's code or arguments, the figure's texts, the plotting code.
 
 On the page the figure is drawn inline, not as an <img>: its colours are CSS custom properties
 (gradprobe.plots.themable), so Material's dark scheme recolours it, and a click enlarges it in a

@@ -74,20 +74,27 @@ def figure_data(figure_id: str, spec: dict[str, Any], root: Path = ROOT) -> dict
                   root / ".cache" / "experiments")
 
 
-_svgs: dict[str, str] = {}  # hash of everything an SVG is drawn from -> the SVG, kept between serve rebuilds
-
-
 def figure_svgs(language: str, root: Path = ROOT) -> dict[str, str]:
-    """Every figure of docs/figures.yml drawn in ``language``: ``{figure id: SVG}``."""
+    """Every figure of docs/figures.yml drawn in ``language``: ``{figure id: SVG}``.
+
+    An SVG is kept in ``.cache/figures/`` under a hash of all it is drawn from (spec, data, texts, the
+    plotting code), so only figures whose inputs changed are drawn again.
+    """
     specs, texts, plots = figure_specs(root), figure_texts(root), code_hash("gradprobe.plots")
-    result = {}
+    folder = root / ".cache" / "figures"
+    folder.mkdir(parents=True, exist_ok=True)
+    result, kept = {}, set()
     for figure_id, spec in specs.items():
         data = figure_data(figure_id, spec, root)
-        key = hashlib.sha256(json.dumps([figure_id, language, spec, data, texts.get(figure_id, {}).get(language),
-                                         plots], sort_keys=True).encode()).hexdigest()
-        if key not in _svgs:
-            _svgs[key] = render_svg(figure_id, language, spec, data, texts)
-        result[figure_id] = _svgs[key]
+        inputs = [figure_id, language, spec, data, texts.get(figure_id, {}).get(language), plots]
+        path = folder / f"{figure_id}.{language}.{hashlib.sha256(json.dumps(inputs).encode()).hexdigest()[:16]}.svg"
+        if not path.exists():
+            path.write_text(render_svg(figure_id, language, spec, data, texts), encoding="utf-8")
+        result[figure_id] = path.read_text(encoding="utf-8")
+        kept.add(path)
+    for stale in folder.glob(f"*.{language}.*.svg"):
+        if stale not in kept:
+            stale.unlink()
     return result
 
 
