@@ -8,8 +8,9 @@ import torch
 from gradprobe.experiments.normalization import (
     DEPTH, NORMS, loss_by_step, measure, saturated_percent, saturation_by_scale, tanh_mlp,
 )
+from sitekit.figures import figure_specs
 
-SCALES = (0.5, 1, 2, 3, 4, 5, 6, 7, 8)  # as in docs/figures.yml
+SCALES = figure_specs()["normalization-saturation"]["args"]["scales"]  # what the figure shows
 
 
 @pytest.fixture(scope="module")
