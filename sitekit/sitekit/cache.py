@@ -2,17 +2,19 @@
 
 A figure's data is kept in ``.cache/experiments/`` (git-ignored) as JSON. Its key hashes the experiment
 module's source and that of every gradprobe module it imports, directly or not, with the function's
-name and arguments: editing the experiment (or anything it uses) or its arguments recomputes it, editing
+name and arguments and PyTorch's version: editing the experiment (or anything it uses) or its arguments recomputes it, editing
 a page does not. The claims tests never read this cache; they run the experiments themselves.
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import importlib.util
 import json
 from collections.abc import Callable
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,12 @@ def _module_file(name: str, package_dir: Path) -> Path | None:
 
 def _imports(name: str, file: Path, package: str) -> set[str]:
     """The modules of ``package`` that module ``name`` imports."""
+    stat = file.stat()
+    return _imports_of(name, file, package, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=1024)
+def _imports_of(name: str, file: Path, package: str, mtime_ns: int, size: int) -> frozenset[str]:
     found = set()
     is_package = file.name == "__init__.py"
     for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
@@ -41,7 +49,7 @@ def _imports(name: str, file: Path, package: str) -> set[str]:
                 base = ".".join(parent + ([base] if base else []))
             found.add(base)
             found |= {f"{base}.{alias.name}" for alias in node.names}
-    return {m for m in found if m == package or m.startswith(package + ".")}
+    return frozenset(m for m in found if m == package or m.startswith(package + "."))
 
 
 def code_hash(module: str) -> str:
@@ -70,7 +78,8 @@ def cached(label: str, dotted: str, function: Callable[..., Any], args: dict[str
     """``function(**args)`` (``dotted`` names it, as ``module:function``), from ``folder`` when the same
     code and arguments computed it before; the result must be JSON data."""
     module = dotted.partition(":")[0]
-    key = hashlib.sha256(json.dumps([dotted, args, code_hash(module)], sort_keys=True).encode()).hexdigest()[:16]
+    inputs = [dotted, args, code_hash(module), version("torch")]
+    key = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:16]
     path = folder / f"{label}-{key}.json"
     if path.exists():
         return json.loads(path.read_text(encoding="utf-8"))

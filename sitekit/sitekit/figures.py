@@ -15,6 +15,7 @@ import inspect
 import io
 import json
 import re
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -78,15 +79,16 @@ def figure_svgs(language: str, root: Path = ROOT) -> dict[str, str]:
     """Every figure of docs/figures.yml drawn in ``language``: ``{figure id: SVG}``.
 
     An SVG is kept in ``.cache/figures/`` under a hash of all it is drawn from (spec, data, texts, the
-    plotting code), so only figures whose inputs changed are drawn again.
+    plotting code and matplotlib's version), so only figures whose inputs changed are drawn again.
     """
     specs, texts, plots = figure_specs(root), figure_texts(root), code_hash("gradprobe.plots")
+    matplotlib = version("matplotlib")
     folder = root / ".cache" / "figures"
     folder.mkdir(parents=True, exist_ok=True)
     result, kept = {}, set()
     for figure_id, spec in specs.items():
         data = figure_data(figure_id, spec, root)
-        inputs = [figure_id, language, spec, data, texts.get(figure_id, {}).get(language), plots]
+        inputs = [figure_id, language, spec, data, texts.get(figure_id, {}).get(language), plots, matplotlib]
         path = folder / f"{figure_id}.{language}.{hashlib.sha256(json.dumps(inputs).encode()).hexdigest()[:16]}.svg"
         if not path.exists():
             path.write_text(render_svg(figure_id, language, spec, data, texts), encoding="utf-8")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,15 +17,27 @@ PAGE_SUFFIXES = (".md", ".ipynb")
 
 def load_yaml(path: Path) -> Any:
     """A YAML file of the repository (``yaml.safe_load``); a missing file names itself."""
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{path}: missing") from None
+    return _parsed(path, yaml.SafeLoader)
 
 
 def mkdocs_config(root: Path = ROOT) -> dict[str, Any]:
     """mkdocs.yml read as plain strings (its ``!!python`` tags are not constructed)."""
-    return yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    return _parsed(root / "mkdocs.yml", yaml.BaseLoader)
+
+
+def _parsed(path: Path, loader: type) -> Any:
+    """A copy of ``path`` parsed by ``loader``; parsed again only when the file changed (a build reads
+    the same files hundreds of times)."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path}: missing") from None
+    return copy.deepcopy(_parse(path, loader, stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=64)
+def _parse(path: Path, loader: type, mtime_ns: int, size: int) -> Any:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
 
 
 @dataclass(frozen=True)
