@@ -1,4 +1,4 @@
-"""Render the termbase (i18n/termbase.yml) as the glossary index table, in place of a marker line.
+"""Render the termbase (i18n/termbase.yml) as the glossary index table, in place of its marker line.
 
 Every language's glossary page shows every term in all languages side by side; the term in the
 page's own language links to the glossary page about it.
@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
-TERMBASE = Path(__file__).resolve().parent.parent / "i18n" / "termbase.yml"
-MARKER = "<!-- termbase-table -->"
+from sitekit.markers import marker
+from sitekit.texts import termbase
+
+MARKER = marker("termbase-table")
 
 
-def termbase_table(language: str, languages: list[tuple[str, str]]) -> str:
+def termbase_table(language: str, languages: list[tuple[str, str]], root: Path) -> str:
     """A Markdown table: one row per concept, one column per language, sorted by the page's language."""
-    entries = yaml.safe_load(TERMBASE.read_text(encoding="utf-8")).values()
+    entries = termbase(root).values()
     rows = []
     for entry in sorted(entries, key=lambda e: e[language].casefold()):
         cells = []
@@ -35,4 +36,5 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **_) -> st
         return markdown
     i18n = config.plugins["i18n"]
     languages = [(lang.locale, lang.name) for lang in i18n.config.languages]
-    return markdown.replace(MARKER, termbase_table(i18n.current_language, languages))
+    return markdown.replace(MARKER, termbase_table(i18n.current_language, languages,
+                                                   Path(config.config_file_path).parent))

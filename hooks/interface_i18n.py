@@ -8,20 +8,14 @@ scheme toggles and the copyright line are translated per language in mkdocs.yml.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import yaml
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
-TEXTS = Path(__file__).resolve().parent.parent / "i18n" / "site.yml"
+from sitekit.texts import site_text
 
 
 def interface_texts(language: str) -> dict[str, str]:
-    texts = yaml.safe_load(TEXTS.read_text(encoding="utf-8"))["interface"]
-    if language not in texts:
-        raise ValueError(f"i18n/site.yml: no 'interface' texts for language '{language}'")
-    return texts[language]
+    return site_text("interface", language)
 
 
 def _language(config: MkDocsConfig) -> str:

@@ -9,7 +9,6 @@ Markdown pages and lets mkdocs-jupyter render them.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -18,6 +17,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 from mkdocs_static_i18n import suffix
+
+from sitekit.markdown import heading_texts, page_markdown
+from sitekit.project import languages, translation_path
 
 
 def _is_notebook(file: File) -> bool:
@@ -42,23 +44,16 @@ def on_config(config: MkDocsConfig) -> None:
 
 
 _HEADING = re.compile(r'<h(?P<level>[1-6])(?P<attrs>[^>]*?)id="[^"]*"(?P<body>.*?)</h(?P=level)>', re.S)
-_MD_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.M)
 
 
 def english_heading_ids(notebook: Path) -> list[str]:
     """Slugs of the headings of a notebook's Markdown cells, in order (what the English page uses)."""
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-    return [slugify(h, "-") for h in _MD_HEADING.findall(text)]
+    return [slugify(h, "-") for h in heading_texts(page_markdown(notebook))]
 
 
 def _english_source(page: Page, config: MkDocsConfig) -> Path:
-    src = Path(page.file.abs_src_path)
-    parts = src.name.split(".")
-    languages = [lang.locale for lang in config.plugins["i18n"].config.languages]
-    if len(parts) == 3 and parts[1] in languages:
-        return src.with_name(f"{parts[0]}.{parts[2]}")
-    return src
+    langs = languages(Path(config.config_file_path).parent)
+    return translation_path(Path(page.file.abs_src_path), langs.default, langs)
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, **_) -> str:

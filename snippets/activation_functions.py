@@ -1,6 +1,6 @@
 """Five activation functions: where they saturate, what they do to a deep MLP, and dying ReLU units."""
 
-from gradprobe.experiments.activations import dying_median, gradient_by_activation, saturation
+from gradprobe.experiments.activation_functions import dying_median, gradient_by_activation, saturation
 
 print("activation   f'(0)  max f'  min f'  |f'| < 0.01 for   min f")
 for name, row in saturation().items():  # derivatives by autograd on [-6, 6], steps of 0.001

@@ -1,6 +1,6 @@
 """A 30-block tanh MLP with its weights scaled up, then a ReLU MLP trained with too large a learning rate."""
 
-from gradprobe.experiments.exploding import GAINS, growth_per_layer, measure_gain, predicted_growth, train
+from gradprobe.experiments.exploding_gradient import GAINS, growth_per_layer, measure_gain, predicted_growth, train
 
 print(f"{'gain':>4} {'first layer':>12} {'head':>9} {'first/last':>11} {'per layer':>10} {'predicted':>10}  verdict")
 for gain in GAINS:

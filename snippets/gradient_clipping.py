@@ -1,6 +1,6 @@
 """Pascanu et al. (2013) on a tanh RNN: gradient through time by the scale of W_hh, then clipping by norm."""
 
-from gradprobe.experiments.clipping import THRESHOLD, factor_per_step, gradient_by_radius, norm_vs_value, summary, train
+from gradprobe.experiments.gradient_clipping import THRESHOLD, factor_per_step, gradient_by_radius, norm_vs_value, summary, train
 
 print("W_hh = radius x orthogonal matrix, loss at step 100; median of 5 seeds")
 print(f"{'radius':>6} {'step 1':>9} {'step 100':>9} {'per step':>9}")

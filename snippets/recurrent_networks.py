@@ -1,6 +1,6 @@
 """Gradient of the last step's loss at input step 1 and step 100: tanh RNN, LSTM and GRU, hidden size 32."""
 
-from gradprobe.experiments.recurrent import SETUPS, summary
+from gradprobe.experiments.recurrent_networks import SETUPS, summary
 
 print(f"{'cell':<6} {'keep-gate bias':<15} {'step 1':>8} {'step 100':>9} {'ratio':>8} {'per step':>9}")
 for label, row in summary(length=100).items():  # median of 5 seeds at every step

@@ -1,6 +1,6 @@
 """Plain and residual MLPs with batch norm, 4 and 32 blocks, trained the same way on the same task."""
 
-from gradprobe.experiments.residual import DEEP, SHALLOW, STEPS, train
+from gradprobe.experiments.residual_connections import DEEP, SHALLOW, STEPS, train
 
 print(f"{'network':<19}  {'loss, step 1':>12}  {f'step {STEPS}':>8}  {'first/last gradient':>19}  {'verdict'}")
 runs = {(residual, depth): train(depth, residual) for residual in (False, True) for depth in (SHALLOW, DEEP)}

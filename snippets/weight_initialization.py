@@ -1,7 +1,7 @@
 """Glorot & Bengio (2010) and He et al. (2015), measured: how the initialization sets the variance of
 activations and of back-propagated gradients, layer by layer."""
 
-from gradprobe.experiments.initialization import (
+from gradprobe.experiments.weight_initialization import (
     RELU_NET, TANH_NET, first_layer_gradient_share, layer_statistics, per_layer_factor, sigmoid_training,
     weight_gradient_report,
 )

@@ -19,8 +19,8 @@ for _name, _value in NUMERICS.items():
     os.environ.setdefault(_name, _value)
 
 from installed import Installed, install, outside_environment
+from sitekit.project import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

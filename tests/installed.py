@@ -22,7 +22,8 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-ROOT = Path(__file__).resolve().parent.parent
+from sitekit.project import ROOT
+
 NEEDS_EXTRA = re.compile(r'pip install "gradprobe\[([\w,-]+)\]"')
 
 

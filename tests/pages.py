@@ -1,27 +1,32 @@
-"""Reading the site's sources: which pages exist in which language, and what each one includes."""
+"""Reading the site's sources for the tests: sitekit's rules, and what each page includes and links.
+
+sitekit.project.ROOT is $GLOSSARY_ROOT when set: the translation tests lint a modified copy (a new language).
+"""
 
 from __future__ import annotations
 
 import copy
 import json
 import math
-import os
 import re
 import statistics
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
 from pytest_codeblocks import extract_from_file
 
-# GLOSSARY_ROOT lets the translation tests lint a modified copy of the sources (a new language, say).
-ROOT = Path(os.environ.get("GLOSSARY_ROOT", Path(__file__).resolve().parent.parent))
+from sitekit import markdown, project
+from sitekit.figures import figure_specs
+from sitekit.project import ROOT
+from sitekit.texts import termbase
+
 DOCS = ROOT / "docs"
-CONFIG = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-LANGUAGES = [lang["locale"] for lang in next(p["i18n"] for p in CONFIG["plugins"] if "i18n" in p)["languages"]]
-DEFAULT = LANGUAGES[0]
-TRANSLATIONS = LANGUAGES[1:]
+CONFIG = project.mkdocs_config(ROOT)
+_LANGS = project.languages(ROOT)
+LANGUAGES = list(_LANGS.codes)
+DEFAULT = _LANGS.default
+TRANSLATIONS = list(_LANGS.translations)
 
 INCLUDE = re.compile(r'^\s*--8<--\s+"(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"\s*$')
 ANCHOR = re.compile(r"^#+ .*\{#(?P<id>[\w-]+)\}\s*$", re.M)
@@ -38,11 +43,10 @@ class Page:
 
     @property
     def language(self) -> str:
-        suffix = self.path.suffixes[-2].lstrip(".") if len(self.path.suffixes) > 1 else ""
-        return suffix if suffix in LANGUAGES else DEFAULT
+        return project.language_of(self.path, _LANGS)
 
     def translation(self, language: str) -> Path:
-        return self.path.with_name(f"{self.path.name.split('.')[0]}.{language}{self.path.suffix}")
+        return project.translation_path(self.path, language, _LANGS)
 
     @property
     def rel(self) -> str:
@@ -51,14 +55,11 @@ class Page:
     @property
     def english_only(self) -> bool:
         """Built in every language from the English file, never translated (``english_only: true``)."""
-        front = re.match(r"\A---\n(.*?)\n---\n", self.markdown(), re.S) if self.path.suffix == ".md" else None
-        return bool(front and (yaml.safe_load(front[1]) or {}).get("english_only") is True)
+        return markdown.english_only(self.path)
 
     def markdown(self) -> str:
         """The page's Markdown: the file itself, or a notebook's Markdown cells."""
-        if self.path.suffix == ".ipynb":
-            return "\n\n".join("".join(c["source"]) for c in self.notebook()["cells"] if c["cell_type"] == "markdown")
-        return self.path.read_text(encoding="utf-8")
+        return markdown.page_markdown(self.path)
 
     def notebook(self) -> dict:
         return json.loads(self.path.read_text(encoding="utf-8"))
@@ -85,10 +86,6 @@ class Page:
         return HTML_TAG.findall(prose)
 
 
-def termbase() -> dict[str, dict[str, str]]:
-    return yaml.safe_load((ROOT / "i18n" / "termbase.yml").read_text(encoding="utf-8"))
-
-
 def uses_term(text: str, term: str) -> bool:
     """Whether ``text`` (casefolded) contains ``term`` in some inflected form: each word's stem, in order."""
     words = re.findall(r"\w+", term.casefold())
@@ -98,7 +95,7 @@ def uses_term(text: str, term: str) -> bool:
 
 
 def all_pages() -> list[Page]:
-    return sorted((Page(p) for p in DOCS.rglob("*") if p.suffix in {".md", ".ipynb"}), key=lambda p: p.rel)
+    return sorted((Page(p) for p in project.all_pages(ROOT)), key=lambda p: p.rel)
 
 
 def english_pages() -> list[Page]:
@@ -107,8 +104,8 @@ def english_pages() -> list[Page]:
 
 @cache
 def figures() -> dict[str, dict]:
-    """docs/figures.yml: per figure, the experiment that computes it, its plot and the arguments it passes."""
-    return yaml.load((DOCS / "figures.yml").read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    """Per figure: the experiment that computes it, its plot and the arguments it runs with (sitekit's specs)."""
+    return figure_specs(ROOT)
 
 
 def figure_args(name: str) -> dict:

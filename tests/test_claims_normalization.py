@@ -10,7 +10,7 @@ from gradprobe.experiments.normalization import (
 )
 from pages import figure_args
 
-SCALES = figure_args("normalization-saturation")["scales"]
+SCALES = figure_args("normalization-saturation")["scales"]  # what the figure shows
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,7 @@ from gradprobe.plots import format_number, localize, theme_css, themable
 from gradprobe.plots.numbers import locale_of
 from gradprobe.plots.style import THEME
 from pages import LANGUAGES, ROOT
-
-sys.path.insert(0, str(ROOT / "hooks"))
-import figures  # noqa: E402
+from sitekit import figures
 
 # Every plot function docs/figures.yml may name, with data that makes matplotlib write decimals,
 # thousands, powers of ten and minor log labels.
@@ -36,7 +34,7 @@ DECIMAL_POINT = re.compile(r"\d\.(?!\d{3}(?!\d))\d")  # a point not followed by 
 
 def test_every_plot_function_is_exercised():
     assert set(KINDS) == {name for name in plots.__all__ if name.endswith(("lines", "curves", "heatmap"))}
-    assert {spec["plot"].split(":")[1] for spec in figures.load_specs().values()} <= set(KINDS)
+    assert {spec["plot"].split(":")[1] for spec in figures.figure_specs().values()} <= set(KINDS)
 
 
 def drawn_texts(fig) -> list[str]:
@@ -86,7 +84,7 @@ def test_linear_tick_labels_read_back_as_their_values(language):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_text_stays_inside_the_figure(language):
     """The longest title, axis labels and legend entries of i18n/figures.yml, wrapped, fit the figure's width."""
-    texts = [by_language[language] for by_language in figures.load_texts().values()]
+    texts = [by_language[language] for by_language in figures.figure_texts().values()]
     longest = {key: max((t[key] for t in texts), key=len) for key in ("title", "xlabel", "ylabel")}
     legend = sorted((name for t in texts for name in t["series"].values()), key=len)[-3:]
     fig = plots.log_lines({name: [1.0, 0.1] for name in legend}, **longest, language=language)

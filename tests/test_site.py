@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pages import DEFAULT, LANGUAGES, ROOT, Page, english_pages
+from pages import DEFAULT, LANGUAGES, ROOT, english_pages
+from sitekit.figures import figure_texts
+from sitekit.markdown import front_matter, page_title
 
 sys.path.insert(0, str(ROOT / "hooks"))
 import mathml  # noqa: E402
@@ -83,7 +85,7 @@ def test_notebooks_are_rendered_and_executed_in_every_language(built_site, lang)
 
 
 def test_figures_are_drawn_per_language(built_site):
-    texts = yaml.safe_load((ROOT / "i18n" / "figures.yml").read_text(encoding="utf-8"))
+    texts = figure_texts()
     for figure_id, by_lang in texts.items():
         for lang in LANGUAGES:
             svg = (built_site if lang == DEFAULT else built_site / lang) / "figures" / f"{figure_id}.svg"
@@ -201,8 +203,9 @@ def test_every_language_has_its_404_page_and_page_descriptions(built_site, lang)
     texts = yaml.safe_load((ROOT / "i18n" / "site.yml").read_text(encoding="utf-8"))["not_found"][lang]
     assert texts["title"] in not_found.read_text(encoding="utf-8")
     for page in (p for p in english_pages() if p.path.suffix == ".md"):
-        source = page.path if lang == DEFAULT or page.english_only else page.translation(lang)
-        front = yaml.safe_load(source.read_text(encoding="utf-8").split("---")[1])
+        translated = page.translation(lang)
+        source = translated if lang != DEFAULT and translated.is_file() else page.path  # English first
+        front = front_matter(source.read_text(encoding="utf-8"))
         html = page_dir(built_site, page.rel, lang) / "index.html"
         meta = next(a["content"] for t, a in tags(html) if t == "meta" and a.get("name") == "description")
         assert meta == front["description"], f"{source.name}: meta description is not the page's own"
@@ -267,10 +270,6 @@ class TableLinks(HTMLParser):
             self._href = None
 
 
-def source_title(source: Path) -> str:
-    return re.search(r"^# +(.+?)(?: *\{#[^}]*\})? *$", Page(source).markdown(), re.M)[1]
-
-
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_translation_status_names_each_page_by_its_title_and_links_it(built_site, lang):
     html = page_dir(built_site, "docs/translation-status.md", lang) / "index.html"
@@ -281,7 +280,7 @@ def test_translation_status_names_each_page_by_its_title_and_links_it(built_site
     for page in english_pages():
         if page.english_only:  # not translated, so not in the status table
             continue
-        title = source_title(page.path if lang == DEFAULT or not page.translation(lang).exists()
+        title = page_title(page.path if lang == DEFAULT or not page.translation(lang).exists()
                              else page.translation(lang))
         assert title in links, f"{page.rel}: no link titled {title!r} in the {lang} table"
         target = (html.parent / links[title]).resolve()

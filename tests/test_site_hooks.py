@@ -13,7 +13,9 @@ import language_switcher  # noqa: E402
 import minify  # noqa: E402
 import notebook_page  # noqa: E402
 import palette_css  # noqa: E402
-import translation_notice  # noqa: E402
+from sitekit.markdown import page_title  # noqa: E402
+from sitekit.markers import check_markers, marker  # noqa: E402
+from sitekit.notices import status_table  # noqa: E402
 
 
 def test_head_alternates_go_but_the_body_keeps_its_links():
@@ -75,7 +77,7 @@ def test_palette_refuses_a_stylesheet_it_cannot_read():
 
 
 def test_status_table_names_pages_by_their_title_in_the_readers_language():
-    table = translation_notice.status_table("tr", "en")
+    table = status_table("tr", ROOT)
     assert "| [Kaybolan gradyan](vanishing-gradient.md) |" in table
     assert "`vanishing-gradient.md`" not in table
 
@@ -85,4 +87,12 @@ def test_page_title_needs_a_level_one_heading(tmp_path):
     page.parent.mkdir()
     page.write_text("## Only a section\n", encoding="utf-8")
     with pytest.raises(ValueError, match="no '# ' title"):
-        translation_notice.page_title(page)
+        page_title(page)
+
+
+def test_a_mistyped_or_unprefixed_marker_fails_naming_page_and_marker():
+    check_markers(f"# T\n\n{marker('termbase-table')}\n<!-- a plain comment -->\n", "glossary.md")
+    with pytest.raises(ValueError, match=r"glossary\.md: unknown marker <!-- glossary:termbase-tabel -->"):
+        check_markers("<!-- glossary:termbase-tabel -->", "glossary.md")
+    with pytest.raises(ValueError, match=r"status\.md: marker <!-- translation-status --> needs its prefix"):
+        check_markers("<!-- translation-status -->", "status.md")

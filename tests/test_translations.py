@@ -1,4 +1,4 @@
-"""The translation workflow: status, stamping, the outdated notice, and a fifth language with no code change."""
+"""The translation workflow: status, stamping, the notices, English first, and a fifth language with no code change."""
 
 from __future__ import annotations
 
@@ -7,17 +7,13 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 import yaml
 
-from pages import ROOT
-
-sys.path.insert(0, str(ROOT / "hooks"))
-import translation_notice  # noqa: E402
-
-translations = translation_notice.translations
+from sitekit import status as translations
+from sitekit.notices import notice
+from sitekit.project import ROOT, languages
 
 
 @pytest.fixture
@@ -58,10 +54,15 @@ def test_missing_translation_is_reported(project: Path):
 
 
 def test_status_command_prints_one_line_per_page_and_language(project: Path):
-    result = subprocess.run([sys.executable, str(ROOT / "i18n" / "translations.py"), "status", "--root", str(project)],
+    result = subprocess.run([sys.executable, "-m", "sitekit", "status"], cwd=project / "docs",
                             capture_output=True, text=True, check=True)
-    english = translations.english_pages(project)
+    english = translations.translated_pages(project)
     assert len(result.stdout.splitlines()) == 3 * len(english)
+    assert "missing     tr  docs/index.tr.md" not in result.stdout
+    (project / "docs" / "index.tr.md").unlink()
+    result = subprocess.run([sys.executable, "-m", "sitekit", "status"], cwd=project / "docs",
+                            capture_output=True, text=True, check=True)
+    assert "missing     tr  docs/index.tr.md" in result.stdout.splitlines()
 
 
 def test_notebook_translations_are_stamped_in_their_metadata(project: Path):
@@ -70,22 +71,27 @@ def test_notebook_translations_are_stamped_in_their_metadata(project: Path):
     assert translations.recorded_hash(notebook) == source_hash
 
 
-def test_outdated_notice_is_in_the_readers_language_and_links_to_english(tmp_path: Path):
-    english = tmp_path / "page.md"
-    english.write_text("# Page {#page}\n\nEnglish.\n", encoding="utf-8")
-    russian = tmp_path / "page.ru.md"
-    russian.write_text("---\nsource_hash: 0000\n---\n\n# Страница {#page}\n\nТекст.\n", encoding="utf-8")
-    i18n = SimpleNamespace(current_language="ru", default_language="en")
-    config = SimpleNamespace(plugins={"i18n": i18n}, site_url="https://example.org/site/")
-    page = SimpleNamespace(file=SimpleNamespace(abs_src_path=str(russian)), url="ru/page/")
-    markdown = translation_notice.on_page_markdown("# Страница {#page}\n\nТекст.\n", page, config)
-    lines = markdown.splitlines()
-    assert lines[0] == "# Страница {#page}"
-    assert '!!! warning "Перевод устарел"' in markdown
-    assert "(https://example.org/site/page/)" in markdown
+def test_outdated_notice_is_in_the_readers_language_and_links_to_english(project: Path):
+    russian = project / "docs" / "backpropagation.ru.md"
+    russian.write_text(russian.read_text(encoding="utf-8").replace("source_hash:", "source_hash: 0000\nold:"),
+                       encoding="utf-8")
+    shown = notice(russian, "ru", project, "https://example.org/site/", "ru/backpropagation/")
+    assert shown.startswith('!!! warning "Перевод устарел"')
+    assert "(https://example.org/site/backpropagation/)" in shown
 
-    translations.stamp(russian, ROOT)
-    assert "!!! warning" not in translation_notice.on_page_markdown("# Страница\n", page, config)
+    translations.stamp(russian, project)
+    assert notice(russian, "ru", project, "https://example.org/site/", "ru/backpropagation/") is None
+
+
+def test_english_first_a_missing_translation_shows_english_with_a_notice_in_the_readers_language(project: Path):
+    english = project / "docs" / "backpropagation.md"
+    (project / "docs" / "backpropagation.tr.md").unlink()
+    shown = notice(english, "tr", project, "https://example.org/site/", "tr/backpropagation/")
+    assert shown.startswith('!!! note "Henüz çevrilmedi"')
+    assert "(https://example.org/site/tr/translate/)" in shown
+    assert notice(english, "en", project, "https://example.org/site/", "backpropagation/") is None
+    api = notice(project / "docs" / "api.md", "tr", project, "https://example.org/site/", "tr/api/")
+    assert api.startswith('!!! info "Yalnızca İngilizce"')
 
 
 def test_a_fifth_language_is_one_config_entry_plus_files(project: Path):
@@ -94,10 +100,10 @@ def test_a_fifth_language_is_one_config_entry_plus_files(project: Path):
     text = text.replace("        - locale: pt\n", "        - locale: de\n          name: Deutsch\n          build: true\n"
                         "        - locale: pt\n", 1)
     config_file.write_text(text, encoding="utf-8")
-    assert translations.languages(project)[1] == ["en", "ru", "tr", "de", "pt"]
+    assert languages(project).codes == ("en", "ru", "tr", "de", "pt")
     assert {s.state for s in translations.status(project) if s.language == "de"} == {"missing"}
 
-    for page in translations.english_pages(project):
+    for page in translations.translated_pages(project):
         german = page.with_name(f"{page.stem}.de{page.suffix}")
         shutil.copy(page, german)
         translations.stamp(german, project)
@@ -116,6 +122,43 @@ def test_a_fifth_language_is_one_config_entry_plus_files(project: Path):
     lint = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
     assert lint.returncode == 0, lint.stdout[-3000:]
 
-    (project / "docs" / "index.de.md").unlink()
+    site = project / "i18n" / "site.yml"
+    texts = yaml.safe_load(site.read_text(encoding="utf-8"))
+    for entry in texts.values():
+        entry["de"] = entry["en"]
+    site.write_text(yaml.safe_dump(texts, allow_unicode=True), encoding="utf-8")
+
+    (project / "docs" / "index.de.md").unlink()  # English first: a page may wait for its translation
     lint = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
-    assert "docs/index.md has no de translation" in lint.stdout
+    assert lint.returncode == 0, lint.stdout[-3000:]
+    assert next(s.state for s in translations.status(project) if s.translation.name == "index.de.md") == "missing"
+    shown = notice(project / "docs" / "index.md", "de", project, "https://example.org/", "de/")
+    assert "(https://example.org/de/translate/)" in shown
+
+
+def test_english_first_page_builds_in_every_language_with_the_notice(tmp_path: Path):
+    """A small site with the real hook and texts: the page with no Russian file is built at /ru/ from
+    English, under the Russian notice linking the Russian translate page; the translated one has none."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Home\n", encoding="utf-8")
+    (docs / "page.md").write_text("# Page\n\nEnglish text.\n", encoding="utf-8")
+    ru = docs / "index.ru.md"
+    ru.write_text("# Главная\n", encoding="utf-8")
+    (tmp_path / "i18n").mkdir()
+    shutil.copy(ROOT / "i18n" / "site.yml", tmp_path / "i18n" / "site.yml")
+    config = {
+        "site_name": "mini", "site_url": "https://example.org/", "theme": {"name": "material", "font": False},
+        "plugins": [{"i18n": {"docs_structure": "suffix", "fallback_to_default": True, "languages": [
+            {"locale": "en", "default": True, "name": "English"}, {"locale": "ru", "name": "Русский"}]}}],
+        "hooks": [str(ROOT / "hooks" / "translation_notice.py")], "markdown_extensions": ["admonition"],
+    }
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    translations.stamp(ru, tmp_path)
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "--strict"], cwd=tmp_path, check=True,
+                   capture_output=True)
+    page = (tmp_path / "site" / "ru" / "page" / "index.html").read_text(encoding="utf-8")
+    assert "English text." in page and "Ещё не переведено" in page
+    assert 'href="https://example.org/ru/translate/"' in page
+    assert "Ещё не переведено" not in (tmp_path / "site" / "ru" / "index.html").read_text(encoding="utf-8")
+    assert "Not translated" not in (tmp_path / "site" / "page" / "index.html").read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ from torch import nn
 
 from ..measure import grad_norms
 from ..sequences import step_grad_norms
-from .recurrent import median_over_seeds
+from .recurrent_networks import median_over_seeds
 from .threads import single_threaded
 
 SEEDS = (0, 1, 2, 3, 4)

@@ -119,11 +119,6 @@ def layer_series(result: dict[str, Any]) -> dict[str, list[float]]:
     return {f"{i} {kind}": list(column) for i, kind, column in zip(result["layers"], result["layer_types"], columns)}
 
 
-def layer_norms(seed: int = 0) -> dict[str, list[float]]:
-    """The figure's data: per-YOLO-layer gradient norms of YOLO11n at every backward pass."""
-    return layer_series(run(seed))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)

@@ -20,7 +20,7 @@ from torch.nn.utils import clip_grad_norm_, clip_grad_value_
 from ..measure import grad_norms
 from ..models import SequenceModel, sequence_model
 from ..sequences import step_grad_norms
-from .recurrent import decay_per_step
+from .recurrent_networks import decay_per_step
 from .threads import single_threaded
 
 SEEDS = (0, 1, 2, 3, 4)

@@ -18,7 +18,7 @@ from ..measure import grad_norms
 from ..models import MLP, mlp
 from ..report import GradReport
 from ..watch import watch
-from .recurrent import decay_per_step
+from .recurrent_networks import decay_per_step
 from .threads import single_threaded
 
 DEPTH = 30

@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from gradprobe.experiments.activations import (
+from gradprobe.experiments.activation_functions import (
     FINE_GRID, NAMES, SEEDS, curves, derivatives, dying_median, dying_units, gradient_by_activation, saturation,
 )
 

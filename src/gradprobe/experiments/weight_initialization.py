@@ -9,6 +9,7 @@ each hidden layer of a sigmoid network during training, as in the paper's Figure
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 
 import torch
@@ -26,6 +27,7 @@ RELU_NET = {"activation": "relu", "depth": 30, "width": 256, "inputs": 256}
 # Four hidden sigmoid layers trained with SGD on mini-batches of 10, as in the paper (but 128 units).
 SIGMOID_NET = {"depth": 4, "width": 128, "inputs": 64, "lr": 0.5, "batch": 10}
 RECORD_EVERY = 100  # training steps between two records of sigmoid_training
+SIGMOID_STEPS = 6000
 
 
 def clusters(n: int, dim: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
@@ -89,7 +91,7 @@ def per_layer_factor(values: tuple[float, ...] | list[float]) -> float:
     return (values[-1] / values[0]) ** (1 / (len(values) - 1))
 
 
-def _pick(values: tuple[float, ...], layers: list[int]) -> list[float]:
+def _pick(values: tuple[float, ...], layers: Sequence[int]) -> list[float]:
     """The values of hidden layers ``layers``, numbered from 1 on the input side."""
     if any(not 1 <= k <= len(values) for k in layers):
         raise ValueError(f"hidden layers are numbered 1 to {len(values)}, got {layers}")
@@ -105,7 +107,7 @@ def first_layer_gradient_share(init: Init, input_variances: list[float]) -> list
     return shares
 
 
-def tanh_variances(layers: list[int]) -> dict[str, list[float]]:
+def tanh_variances(layers: Sequence[int] = tuple(range(1, TANH_NET["depth"] + 1))) -> dict[str, list[float]]:
     """Figure: the tanh network's activation and pre-activation gradient variance, standard vs Xavier."""
     series = {}
     for init in ("standard", "xavier"):
@@ -115,7 +117,7 @@ def tanh_variances(layers: list[int]) -> dict[str, list[float]]:
     return series
 
 
-def relu_statistics(stat: str, layers: list[int]) -> dict[str, list[float]]:
+def relu_statistics(stat: str, layers: Sequence[int] = tuple(range(1, RELU_NET["depth"] + 1))) -> dict[str, list[float]]:
     """Figure: one statistic of ``layer_statistics`` for the deep ReLU network under each init."""
     if stat not in ("activation", "preactivation_grad", "weight_grad"):
         raise ValueError(f"unknown stat {stat!r}; choose activation, preactivation_grad or weight_grad")
@@ -124,7 +126,7 @@ def relu_statistics(stat: str, layers: list[int]) -> dict[str, list[float]]:
 
 @cache
 @single_threaded
-def sigmoid_training(steps: int = 6000, seed: int = 0) -> dict[str, tuple[float, ...]]:
+def sigmoid_training(steps: int = SIGMOID_STEPS, seed: int = 0) -> dict[str, tuple[float, ...]]:
     """Train a sigmoid MLP (standard init) with plain SGD; every ``RECORD_EVERY`` steps, record the
     mean activation of each hidden layer and the accuracy on 500 held-out points."""
     net = SIGMOID_NET
@@ -152,7 +154,7 @@ def sigmoid_training(steps: int = 6000, seed: int = 0) -> dict[str, tuple[float,
     return {key: tuple(values) for key, values in record.items()}
 
 
-def sigmoid_layer_means(checkpoints: list[int]) -> dict[str, list[float]]:
+def sigmoid_layer_means(checkpoints: Sequence[int] = tuple(range(0, SIGMOID_STEPS + 1, RECORD_EVERY))) -> dict[str, list[float]]:
     """Figure: mean activation of each hidden layer at the given training steps."""
     if any(c < 0 or c % RECORD_EVERY for c in checkpoints):
         raise ValueError(f"checkpoints must be non-negative multiples of {RECORD_EVERY}, got {checkpoints}")

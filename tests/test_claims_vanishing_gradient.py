@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from gradprobe.experiments.vanishing import ratio_by_depth, sigmoid_vs_relu
+from gradprobe.experiments.vanishing_gradient import ratio_by_depth, sigmoid_vs_relu
 from pages import figure_args, log_line
 
 

@@ -7,7 +7,7 @@ import pytest
 import torch
 from torch.nn.utils import clip_grad_norm_
 
-from gradprobe.experiments.clipping import (
+from gradprobe.experiments.gradient_clipping import (
     HIDDEN, SEEDS, THRESHOLD, factor_per_step, gradient_by_radius, norm_vs_value, rnn_with_radius, summary,
     train,
 )

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from gradprobe import grad_norms
-from gradprobe.experiments.exploding import (
+from gradprobe.experiments.exploding_gradient import (
     growth_per_layer, loss_by_learning_rate, measure_gain, predicted_growth, train,
 )
 from pages import figure_args, log_line

@@ -1,7 +1,7 @@
 """Activation functions: their values and derivatives, where they saturate, and dying ReLU units.
 
 Derivatives come from autograd on a float64 grid, not from formulas. The deep-network comparison
-reuses ``vanishing.measure_mlp``; the dying-ReLU run trains a small MLP on generated regression data.
+reuses ``vanishing_gradient.measure_mlp``; the dying-ReLU run trains a small MLP on generated regression data.
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ from torch.nn import functional as F
 from ..models import ACTIVATIONS, Activation, mlp
 from ..report import GradReport
 from .threads import single_threaded
-from .vanishing import measure_mlp
+from .vanishing_gradient import measure_mlp
 
 NAMES: tuple[Activation, ...] = ("sigmoid", "tanh", "relu", "leaky_relu", "gelu")
 FINE_GRID = torch.linspace(-6, 6, 12001, dtype=torch.float64)  # steps of 0.001
 SMALL = 0.01  # a derivative below this counts as saturated
 SEEDS = (0, 1, 2)
+FIGURE_X = tuple(i / 10 for i in range(-60, 61))  # the figures' points: -6 to 6 in steps of 0.1
 
 
 def _values_and_derivatives(x: Sequence[float] | torch.Tensor) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
@@ -35,12 +36,12 @@ def _values_and_derivatives(x: Sequence[float] | torch.Tensor) -> dict[str, tupl
     return out
 
 
-def curves(x: Sequence[float]) -> dict[str, list[float]]:
+def curves(x: Sequence[float] = FIGURE_X) -> dict[str, list[float]]:
     """Figure: each activation's value at the points ``x``."""
     return {name: v.tolist() for name, (v, _) in _values_and_derivatives(x).items()}
 
 
-def derivatives(x: Sequence[float]) -> dict[str, list[float]]:
+def derivatives(x: Sequence[float] = FIGURE_X) -> dict[str, list[float]]:
     """Figure: each activation's derivative at the points ``x``, computed by autograd."""
     return {name: d.tolist() for name, (_, d) in _values_and_derivatives(x).items()}
 

@@ -5,7 +5,7 @@ import statistics
 
 import pytest
 
-from gradprobe.experiments.residual import DEEP, SHALLOW, gradient_by_block, loss_curves, train
+from gradprobe.experiments.residual_connections import DEEP, SHALLOW, gradient_by_block, loss_curves, train
 from pages import figure_args
 
 SEEDS = (0, 1, 2)  # the page's run and "two more random tasks and initializations"

@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from gradprobe.experiments.recurrent import (
+from gradprobe.experiments.recurrent_networks import (
     HIDDEN, INPUTS, SEEDS, decay_per_step, first_over_last_by_bias, gate_value, gradient_by_step,
     recurrent_weight_spectrum, step_gradients, summary,
 )

@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from gradprobe.experiments.initialization import (
+from gradprobe.experiments.weight_initialization import (
     RELU_NET, SIGMOID_NET, TANH_NET, clusters, first_layer_gradient_share, layer_statistics, per_layer_factor,
     relu_statistics, sigmoid_training, tanh_variances, weight_gradient_report,
 )
