@@ -47,12 +47,11 @@ def singular_values(net: Net, kind: Weights, depth: int, width: int = WIDTH, see
 
 
 def spread(net: Net, kind: Weights, depth: int) -> dict[str, float]:
-    """The Jacobian's root-mean-square singular value, its largest over that RMS, and the share of its
-    singular values within a factor of 2 of the RMS (1.0 is dynamical isometry)."""
+    """The Jacobian's root-mean-square singular value and the share of its singular values within a
+    factor of 2 of that RMS (1.0 is dynamical isometry)."""
     s = singular_values(net, kind, depth)
     rms = (s ** 2).mean().sqrt()
-    return {"rms": rms.item(), "max_over_rms": (s.max() / rms).item(),
-            "within_two": ((s > rms / 2) & (s < 2 * rms)).double().mean().item()}
+    return {"rms": rms.item(), "within_two": ((s > rms / 2) & (s < 2 * rms)).double().mean().item()}
 
 
 def by_depth(depths: tuple[int, ...] = DEPTHS) -> dict[str, list[dict[str, float]]]:
