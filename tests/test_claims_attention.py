@@ -12,6 +12,8 @@ from gradprobe.experiments.attention import (
     SEEDS, EncoderStack, ffn_grad_norms, last_layer_by_depth, last_position_attention, post_vs_pre,
     residual_stream_scale, transformer_vs_rnn,
 )
+from gradprobe.experiments.attention_scaling import DIMENSIONS, LENGTH, QUERIES, SILENT, by_dimension
+from gradprobe.experiments.attention_scaling import measure as measure_scaling
 from pages import figure_args
 
 DEPTHS = tuple(figure_args("attention-depth")["depths"])
@@ -136,3 +138,55 @@ def test_norm_first_true_is_pre_ln():
         expected = h + layer.linear2(layer.activation(layer.linear1(layer.norm2(h))))
         # the training-mode path, not the inference fast path
         assert torch.allclose(layer.train()(x), expected, atol=1e-6)
+
+
+# "Scaled scores: why divide by the square root of the key size"
+@pytest.fixture(scope="module")
+def scaling():
+    assert DIMENSIONS == (4, 16, 64, 256, 1024) and (LENGTH, QUERIES) == (32, 64)
+    return by_dimension(DIMENSIONS)
+
+
+def pick(runs: list[dict[str, float]], key: str) -> list[float]:
+    return [run[key] for run in runs]
+
+
+def test_dot_products_of_unit_variance_components_have_variance_d_k():
+    g = torch.Generator().manual_seed(0)
+    q, k = torch.randn(2, 4000, 256, generator=g, dtype=torch.float64)
+    assert (q * k).sum(-1).var().item() == pytest.approx(256, rel=0.08)
+
+
+def test_scaled_logits_keep_unit_spread_and_spread_attention(scaling):
+    std, weight = pick(scaling["scaled"], "logit_std"), pick(scaling["scaled"], "max_weight")
+    assert [round(min(std), 2), round(max(std), 2)] == [0.91, 1.01]
+    assert [round(min(weight), 2), round(max(weight), 2)] == [0.14, 0.17]
+    entropy = pick(scaling["scaled"], "entropy")
+    assert [round(min(entropy), 2), round(max(entropy), 2)] == [2.99, 3.10] and round(math.log(LENGTH), 2) == 3.47
+
+
+def test_unscaled_logits_follow_sqrt_d_k_and_the_softmax_closes_in_on_one_key(scaling):
+    std = pick(scaling["unscaled"], "logit_std")
+    assert round(std[0], 1) == 1.8 and round(std[-1]) == 32
+    assert all(0.85 < s / math.sqrt(d) < 1.05 for s, d in zip(std, DIMENSIONS))
+    weight, entropy = pick(scaling["unscaled"], "max_weight"), pick(scaling["unscaled"], "entropy")
+    assert [round(weight[i], 2) for i in (0, 2, 4)] == [0.30, 0.78, 0.96]
+    assert [round(entropy[i], 2) for i in (0, 2, 4)] == [2.41, 0.59, 0.11]
+
+
+def test_unscaled_query_gradient_is_larger_but_comes_from_few_keys(scaling):
+    unscaled, scaled = pick(scaling["unscaled"], "query_grad"), pick(scaling["scaled"], "query_grad")
+    assert round(unscaled[0], 1) == 2.0 and round(unscaled[3]) == 16
+    assert [round(min(scaled), 2), round(max(scaled), 2)] == [0.78, 1.08]
+    silent = pick(scaling["unscaled"], "silent")
+    assert [round(100 * silent[0], 2), round(100 * silent[2]), round(100 * silent[4], 1)] == [0.05, 55, 92.5]
+    assert all(s == 0.0 for s in pick(scaling["scaled"], "silent")) and SILENT == 1e-6
+
+
+def test_at_1024_the_logit_gradient_shrinks_as_a_whole(scaling):
+    assert round(scaling["unscaled"][-1]["logit_grad"], 3) == 0.073 and round(scaling["scaled"][-1]["logit_grad"], 2) == 0.17
+
+
+def test_attention_scaling_rejects_a_bad_key_size():
+    with pytest.raises(ValueError, match="d_k must be a positive integer, got 0"):
+        measure_scaling(0, True)

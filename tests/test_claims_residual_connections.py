@@ -5,6 +5,7 @@ import statistics
 
 import pytest
 
+from gradprobe.experiments import residual_connections_rezero as rezero
 from gradprobe.experiments.residual_connections import DEEP, SHALLOW, gradient_by_block, loss_curves, train
 from pages import figure_args
 
@@ -98,3 +99,43 @@ def test_deep_residual_stays_below_the_others_from_step_38(curves):
     below = [all(c["residual_deep"][t] < c[k][t] for k in others) for t in range(200)]
     last_above = max(t for t in range(200) if not below[t])
     assert last_above + 2 == 38  # steps count from 1: "from step 38 on it stays below"
+
+
+# "Without normalization: Fixup, ReZero and SkipInit"
+@pytest.fixture(scope="module")
+def scales():
+    return rezero.by_depth((8, 32, 128))
+
+
+def test_he_residual_stack_grows_2_9_per_block_and_its_gradient_grows_toward_the_input(scales):
+    variance = [d["variance"] for d in scales["residual"]]
+    gradient = [d["gradient"] for d in scales["residual"]]
+    assert [f"{v:.1e}" for v in variance] == ["3.3e+03", "2.3e+14", "1.5e+59"]
+    assert round(variance[-1] ** (1 / 128), 1) == 2.9  # "about 2.9 per block" (3 = 1 + 2 expected)
+    assert round(gradient[0]) == 68 and [f"{g:.1e}" for g in gradient[1:]] == ["3.7e+07", "8.7e+29"]
+
+
+def test_fixup_scaling_alone_caps_the_growth_near_e_squared(scales):
+    variance = [round(d["variance"], 1) for d in scales["scaled"]]
+    gradient = [round(d["gradient"], 1) for d in scales["scaled"]]
+    assert variance == [5.1, 6.9, 7.2] and all(v < math.e ** 2 for v in variance)
+    assert gradient == [2.6, 2.6, 3.0]
+
+
+def test_zero_initialized_branches_start_as_the_identity_at_every_depth(scales):
+    for branch in ("fixup", "rezero"):
+        assert all(d == {"variance": 1.0, "gradient": 1.0} for d in scales[branch]), branch
+
+
+def test_he_stack_diverges_and_zero_initialized_ones_train():
+    he = rezero.training_loss("residual", depth=8, steps=7)
+    assert round(he[0]) == 44 and f"{he[5]:.1e}" == "1.3e+137" and math.isnan(he[6])
+    runs = {b: rezero.training_loss(b, depth=8, steps=30) for b in ("fixup", "rezero", "scaled")}
+    assert round(runs["fixup"][0], 2) == 2.74 and round(runs["fixup"][-1], 2) == 1.14
+    assert round(runs["rezero"][0], 2) == 2.74 and round(runs["rezero"][-1], 2) == 1.22
+    assert round(runs["scaled"][0], 2) == 3.70 and round(runs["scaled"][-1], 2) == 0.31
+
+
+def test_residual_stack_rejects_an_unknown_branch():
+    with pytest.raises(ValueError, match="unknown branch 'skip'"):
+        rezero.ResidualStack(4, "skip")

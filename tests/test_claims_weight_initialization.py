@@ -9,6 +9,8 @@ from gradprobe.experiments.weight_initialization import (
     RELU_NET, SIGMOID_NET, TANH_NET, clusters, first_layer_gradient_share, layer_statistics, per_layer_factor,
     relu_statistics, sigmoid_training, tanh_variances, weight_gradient_report,
 )
+from gradprobe.experiments.weight_initialization_orthogonal import DEPTHS, WIDTH, by_depth, singular_values
+from gradprobe.experiments.weight_initialization_orthogonal import weights as orthogonal_weights
 from gradprobe.models import mlp
 from pages import figure_args
 
@@ -163,3 +165,54 @@ def test_pytorch_facts_quoted_in_the_advice():
     conv = torch.nn.Conv2d(64, 64, 3)
     assert conv.weight.abs().max().item() <= 1 / math.sqrt(64 * 9)
     assert conv.weight.var().item() == pytest.approx(1 / (3 * 64 * 9), rel=0.05)
+
+
+# "Orthogonal initialization and dynamical isometry": depths 10 and 100, width 64.
+@pytest.fixture(scope="module")
+def isometry():
+    assert DEPTHS == (10, 100) and WIDTH == 64
+    return by_depth(DEPTHS)
+
+
+def test_gaussian_and_orthogonal_weights_both_have_variance_one_over_n():
+    g = torch.Generator().manual_seed(0)
+    for kind in ("gaussian", "orthogonal"):
+        w = torch.stack(orthogonal_weights(kind, 128, 4, g))
+        assert 128 * w.var().item() == pytest.approx(1, rel=0.03), kind
+
+
+def test_linear_gaussian_keeps_the_mean_but_has_14_percent_then_none_within_two(isometry):
+    ten, hundred = isometry["linear gaussian"]
+    assert 0.8 < ten["rms"] < 1.25  # "mean squared singular value near 1"
+    assert round(100 * ten["within_two"]) == 14 and hundred["within_two"] == 0.0
+
+
+def test_linear_orthogonal_is_an_exact_isometry_at_any_depth(isometry):
+    for depth in isometry["linear orthogonal"]:
+        assert depth["within_two"] == 1.0
+    for depth in DEPTHS:  # "all are exactly 1"
+        assert torch.allclose(singular_values("linear", "orthogonal", depth), torch.ones(WIDTH, dtype=torch.float64))
+
+
+def test_tanh_gaussian_spreads_like_the_linear_one(isometry):
+    ten, hundred = isometry["tanh gaussian"]
+    assert round(100 * ten["within_two"]) == 14 and hundred["within_two"] == 0.0
+
+
+def test_tanh_orthogonal_keeps_59_and_52_percent_within_two(isometry):
+    ten, hundred = isometry["tanh orthogonal"]
+    assert round(100 * ten["within_two"]) == 59 and round(100 * hundred["within_two"]) == 52
+
+
+def test_tanh_rms_still_shrinks_to_0_10_and_0_069_at_depth_100(isometry):
+    assert round(isometry["tanh gaussian"][1]["rms"], 2) == 0.10
+    assert round(isometry["tanh orthogonal"][1]["rms"], 3) == 0.069
+    for key in ("tanh gaussian", "tanh orthogonal"):
+        assert isometry[key][1]["rms"] < isometry[key][0]["rms"] < 1
+
+
+def test_orthogonal_experiment_rejects_unknown_choices():
+    with pytest.raises(ValueError, match="unknown net 'relu'"):
+        singular_values("relu", "orthogonal", 2)
+    with pytest.raises(ValueError, match="unknown weights 'uniform'"):
+        singular_values("tanh", "uniform", 2)

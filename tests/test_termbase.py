@@ -3,7 +3,8 @@
 An entry of ``i18n/termbase.yml`` may list, per language, the variants a page must not use for its
 concept (``avoid: {tr: [katsayı]}``): the forms a translator would naturally reach for and that the
 site decided against. Each variant matches at the start of a word, in any inflected form (it is a
-stem), case-insensitively. Code, include lines and link targets are not prose and are not checked.
+stem), case-insensitively. Code, include lines, link targets and the References section (titles as
+published) are not checked.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from pages import FENCE, INLINE_CODE, LANGUAGES, ROOT, all_pages, termbase
 
 TERMS = termbase()
 LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
+REFERENCES = re.compile(r"^#+ [^\n]*\{#references\}.*?(?=^#+ |\Z)", re.M | re.S)  # cited titles stay as published
 FIGURE_TEXTS = yaml.safe_load((ROOT / "i18n" / "figures.yml").read_text(encoding="utf-8"))
 
 
 def prose(markdown: str) -> str:
-    return LINK_TARGET.sub("]", INLINE_CODE.sub(" ", FENCE.sub(" ", markdown)))
+    return LINK_TARGET.sub("]", INLINE_CODE.sub(" ", FENCE.sub(" ", REFERENCES.sub(" ", markdown))))
 
 
 def strings(value: object) -> list[str]:
