@@ -14,10 +14,10 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import torch
+from before import HistoryV010
 from torch import nn
 
 import gradprobe
-from before import HistoryV010
 from gradprobe.watch import _Recorder
 
 PEER_SITE = Path(__file__).resolve().parent.parent / ".cache" / "bench-site"
@@ -40,24 +40,33 @@ def plain(model: nn.Module, optimizer: torch.optim.Optimizer) -> Iterator[Callab
 
 def watch(every: int = 1, steps: bool = False) -> Monitor:
     """``gradprobe.watch``: per backward pass, or with ``steps=True`` per optimizer step (``optimizer=``)."""
+
     @contextmanager
     def monitor(model: nn.Module, optimizer: torch.optim.Optimizer) -> Iterator[Callable[[], object]]:
         with gradprobe.watch(model, every=every, optimizer=optimizer if steps else None):
             yield nothing
+
     return monitor
 
 
 def watch_timed(spent: list[float]) -> Monitor:
     """``watch`` whose hooks and callbacks add the CPU seconds they take (timer included) to ``spent[0]``."""
+
     def timed(function: Callable[..., None]) -> Callable[..., None]:
         def wrapper(*args: object) -> None:
             start = time.process_time()
             function(*args)
             spent[0] += time.process_time() - start
+
         return wrapper
 
-    recorder = type("TimedRecorder", (_Recorder,), {  # the methods the hooks and callbacks call
-        name: timed(getattr(_Recorder, name)) for name in ("_on_grad_ready", "_on_backward_end", "_measure_pass")})
+    recorder = type(
+        "TimedRecorder",
+        (_Recorder,),
+        {  # the methods the hooks and callbacks call
+            name: timed(getattr(_Recorder, name)) for name in ("_on_grad_ready", "_on_backward_end", "_measure_pass")
+        },
+    )
 
     @contextmanager
     def monitor(model: nn.Module, optimizer: torch.optim.Optimizer) -> Iterator[Callable[[], object]]:
@@ -66,6 +75,7 @@ def watch_timed(spent: list[float]) -> Monitor:
             yield nothing
         finally:
             watching.detach()
+
     return monitor
 
 
@@ -90,6 +100,7 @@ def watch_v010(model: nn.Module, optimizer: torch.optim.Optimizer) -> Iterator[C
 def naive_loop(model: nn.Module, optimizer: torch.optim.Optimizer) -> Iterator[Callable[[], object]]:
     def read() -> dict[str, float]:
         return {name: p.grad.norm().item() for name, p in model.named_parameters() if p.grad is not None}
+
     yield read
 
 
@@ -102,8 +113,20 @@ def total_norm(model: nn.Module, optimizer: torch.optim.Optimizer) -> Iterator[C
 def load_gradviz(install: bool) -> type:
     """gradviz's ``GradViz``, from a benchmark-only folder (installed there without touching .venv)."""
     if install and not (PEER_SITE / "gradviz").is_dir():
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target",
-                        str(PEER_SITE), *PEER_PACKAGES], check=False)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--no-deps",
+                "--target",
+                str(PEER_SITE),
+                *PEER_PACKAGES,
+            ],
+            check=False,
+        )
     if str(PEER_SITE) not in sys.path:
         sys.path.append(str(PEER_SITE))  # appended: never shadows what .venv has
     try:
@@ -122,4 +145,5 @@ def gradviz(install: bool) -> Monitor:
             yield viz.step
         finally:
             viz.detach()
+
     return monitor

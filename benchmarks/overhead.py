@@ -15,13 +15,13 @@ from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
 
-import torch
-
 import monitors
+import torch
 from before import IndexV010, norms_v010
-from gradprobe.layers import LayerIndex
 from timing import Spread, Variant, interleaved, ratios
 from workloads import WORKLOADS, Workload
+
+from gradprobe.layers import LayerIndex
 
 # --8<-- [start:targets]
 STEP_TARGET = 0.05  # watch adds at most 5 % to a training step...
@@ -59,9 +59,12 @@ def step_variants(workload: Workload, rows: dict[str, monitors.Monitor]) -> dict
         def block() -> Iterator[Callable[[], object]]:
             with monitor(workload.model, workload.optimizer) as after_backward:
                 yield lambda: workload.step(after_backward)
+
         return block
+
     return {"plain step": variant(monitors.plain), CONTROL: variant(monitors.plain)} | {
-        label: variant(m) for label, m in rows.items()}
+        label: variant(m) for label, m in rows.items()
+    }
 
 
 def norm_variants(workload: Workload) -> dict[str, Variant]:
@@ -75,10 +78,13 @@ def norm_variants(workload: Workload) -> dict[str, Variant]:
         @contextmanager
         def block() -> Iterator[Callable[[], object]]:
             yield call
+
         return block
+
     return {
         "`torch.nn.utils.get_total_norm`": fixed(
-            lambda: torch.nn.utils.get_total_norm([p.grad for p in params if p.grad is not None])),
+            lambda: torch.nn.utils.get_total_norm([p.grad for p in params if p.grad is not None])
+        ),
         NORM_ROWS[0]: fixed(index.measure),
         NORM_ROWS[1]: fixed(lambda: norms_v010(old)),
     }
@@ -102,12 +108,17 @@ def run_workload(workload: Workload, rows: dict[str, monitors.Monitor], rounds: 
     norm_times = interleaved(norms, rounds, norm_calls, clock)
     index = LayerIndex.of(workload.model)
     return {
-        "workload": workload, "layers": len(index.names), "params": len(index.params),
-        "step": ratios(step_times, "plain step"), "step_s": Spread.of(step_times["plain step"]),
+        "workload": workload,
+        "layers": len(index.names),
+        "params": len(index.params),
+        "step": ratios(step_times, "plain step"),
+        "step_s": Spread.of(step_times["plain step"]),
         "inside": spent[0] / rounds,
         "norms": ratios(norm_times, "`torch.nn.utils.get_total_norm`"),
         "norms_s": Spread.of(norm_times["`torch.nn.utils.get_total_norm`"]),
-        "rounds": rounds, "calls": calls, "clock": clock,
+        "rounds": rounds,
+        "calls": calls,
+        "clock": clock,
     }
 
 
@@ -120,8 +131,10 @@ def times(s: Spread) -> str:
 
 
 def table(results: list[dict], header: str, rows: list[tuple[str, Callable[[dict], str]]]) -> list[str]:
-    lines = [f"| {header} | " + " | ".join(r["workload"].name for r in results) + " |",
-             "| --- |" + " ---: |" * len(results)]
+    lines = [
+        f"| {header} | " + " | ".join(r["workload"].name for r in results) + " |",
+        "| --- |" + " ---: |" * len(results),
+    ]
     lines += [f"| {label} | " + " | ".join(cell(r) for r in results) + " |" for label, cell in rows]
     return lines
 
@@ -133,28 +146,38 @@ def verdicts(results: list[dict]) -> list[str]:
         if name in STEP_TARGET_MODELS:
             s = r["step"][WATCH]
             mark = "met" if s.median - 1 <= STEP_TARGET else "missed"
-            lines.append(f"- `watch` on {name}: median {(s.median - 1) * 100:+.1f} % per step (95 % confidence "
-                         f"interval of the median {(s.low - 1) * 100:+.1f} to {(s.high - 1) * 100:+.1f} %; "
-                         f"{r['inside'] / r['step_s'].median * 100:.1f} % inside its own code), "
-                         f"target at most {STEP_TARGET * 100:.0f} %: **{mark}**")
+            lines.append(
+                f"- `watch` on {name}: median {(s.median - 1) * 100:+.1f} % per step (95 % confidence "
+                f"interval of the median {(s.low - 1) * 100:+.1f} to {(s.high - 1) * 100:+.1f} %; "
+                f"{r['inside'] / r['step_s'].median * 100:.1f} % inside its own code), "
+                f"target at most {STEP_TARGET * 100:.0f} %: **{mark}**"
+            )
         s = r["norms"][NORM_ROWS[0]]
         mark = "met" if s.median <= NORMS_TARGET else "missed"
-        lines.append(f"- per-layer norms on {name}: median {s.median:.2f}× `get_total_norm` (95 % confidence "
-                     f"interval {s.low:.2f} to {s.high:.2f}), target at most {NORMS_TARGET}×: **{mark}**")
+        lines.append(
+            f"- per-layer norms on {name}: median {s.median:.2f}× `get_total_norm` (95 % confidence "
+            f"interval {s.low:.2f} to {s.high:.2f}), target at most {NORMS_TARGET}×: **{mark}**"
+        )
     return lines
 
 
 def report(results: list[dict], rows: list[str], notes: list[str]) -> str:
     threads = torch.get_num_threads()
     step_rows = [("plain step, median time", lambda r: f"{r['step_s'].median * 1e3:.1f} ms")]
-    step_rows += [(CONTROL, lambda r: percent(r["step"][CONTROL])),
-                  (INSIDE, lambda r: f"{r['inside'] / r['step_s'].median * 100:.1f} %")]
-    step_rows += [(label, lambda r, label=label: percent(r["step"][label]) if label in r["step"] else "n/a")
-                  for label in rows]
+    step_rows += [
+        (CONTROL, lambda r: percent(r["step"][CONTROL])),
+        (INSIDE, lambda r: f"{r['inside'] / r['step_s'].median * 100:.1f} %"),
+    ]
+    step_rows += [
+        (label, lambda r, label=label: percent(r["step"][label]) if label in r["step"] else "n/a") for label in rows
+    ]
     norm_rows = [("`torch.nn.utils.get_total_norm`, median time", lambda r: f"{r['norms_s'].median * 1e6:.0f} µs")]
     norm_rows += [(label, lambda r, label=label: times(r["norms"][label])) for label in NORM_ROWS]
-    setups = [f"- **{r['workload'].name}**: {r['workload'].setup}; {r['layers']} layers, {r['params']} "
-              f"parameter tensors; {r['rounds']} rounds of {r['calls']} steps" for r in results]
+    setups = [
+        f"- **{r['workload'].name}**: {r['workload'].setup}; {r['layers']} layers, {r['params']} "
+        f"parameter tensors; {r['rounds']} rounds of {r['calls']} steps"
+        for r in results
+    ]
     lines = [
         "<!-- Written by benchmarks/overhead.py: do not edit by hand, run it again. -->",
         "",
@@ -189,10 +212,18 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--models", nargs="+", choices=list(WORKLOADS), default=list(WORKLOADS))
     parser.add_argument("--rounds", type=int, default=100, help="interleaved rounds per model (default 100)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the Markdown tables")
-    parser.add_argument("--threads", type=int, default=1,
-                        help="torch intra-op threads (default 1: steadier timings on a shared machine)")
-    parser.add_argument("--clock", choices=["cpu", "wall"], default="cpu",
-                        help="cpu: this process's CPU time (default; ignores time given to other processes)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="torch intra-op threads (default 1: steadier timings on a shared machine)",
+    )
+    parser.add_argument(
+        "--clock",
+        choices=["cpu", "wall"],
+        default="cpu",
+        help="cpu: this process's CPU time (default; ignores time given to other processes)",
+    )
     parser.add_argument("--offline", action="store_true", help="do not pip-install gradviz if it is missing")
     return parser.parse_args(argv)
 
@@ -206,8 +237,10 @@ def main() -> None:
     try:
         monitors.load_gradviz(install=not args.offline)
         rows[f"`gradviz` {version('gradviz')} (PyPI)"] = monitors.gradviz(install=False)
-        notes.append("- gradviz: installed with `--no-deps` into `.cache/bench-site`, outside the project's "
-                     "environment; it logs one norm and one `.item()` per parameter gradient")
+        notes.append(
+            "- gradviz: installed with `--no-deps` into `.cache/bench-site`, outside the project's "
+            "environment; it logs one norm and one `.item()` per parameter gradient"
+        )
     except monitors.Unavailable as error:
         notes.append(f"- gradviz: not measured: {error}")
     results = []

@@ -40,8 +40,9 @@ class Spread:
 CLOCKS: dict[str, Callable[[], float]] = {"cpu": time.process_time, "wall": time.perf_counter}
 
 
-def interleaved(variants: dict[str, Variant], rounds: int, calls: int, clock: str = "cpu",
-                seed: int = 0) -> dict[str, list[float]]:
+def interleaved(
+    variants: dict[str, Variant], rounds: int, calls: int, clock: str = "cpu", seed: int = 0
+) -> dict[str, list[float]]:
     """Seconds per call of each variant, one value per round (mean over ``calls`` calls).
 
     Variants run in a new random order every round, so slow drifts of a shared machine hit all

@@ -39,8 +39,12 @@ class Workload:
 def deep_mlp() -> Workload:
     model = mlp(depth=32, width=256, in_features=256, out_features=10)
     x, y = torch.randn(64, 256), torch.randint(0, 10, (64,))
-    return Workload("MLP", "`gradprobe.models.mlp`, 32 blocks of 256, batch 64",
-                    model, lambda: nn.functional.cross_entropy(model(x), y))
+    return Workload(
+        "MLP",
+        "`gradprobe.models.mlp`, 32 blocks of 256, batch 64",
+        model,
+        lambda: nn.functional.cross_entropy(model(x), y),
+    )
 
 
 def resnet18() -> Workload:
@@ -48,8 +52,12 @@ def resnet18() -> Workload:
 
     model = build(weights=None)
     x, y = torch.randn(8, 3, 64, 64), torch.randint(0, 1000, (8,))
-    return Workload("ResNet-18", "torchvision, `weights=None`, 8 images of 64×64",
-                    model, lambda: nn.functional.cross_entropy(model(x), y))
+    return Workload(
+        "ResNet-18",
+        "torchvision, `weights=None`, 8 images of 64×64",
+        model,
+        lambda: nn.functional.cross_entropy(model(x), y),
+    )
 
 
 def yolo11n() -> Workload:
@@ -63,10 +71,18 @@ def yolo11n() -> Workload:
     model = YOLO("yolo11n.yaml").model
     model.args = get_cfg()  # the default training hyperparameters the loss reads
     n = 8
-    batch = {"img": torch.rand(n, 3, 64, 64), "batch_idx": torch.arange(n, dtype=torch.float32),
-             "cls": torch.zeros(n, 1), "bboxes": torch.tensor([[0.5, 0.5, 0.3, 0.3]]).repeat(n, 1)}
-    return Workload("YOLO11n", "Ultralytics, built from `yolo11n.yaml`, detection loss, 8 images of 64×64",
-                    model, lambda: model.loss(batch)[0].sum())
+    batch = {
+        "img": torch.rand(n, 3, 64, 64),
+        "batch_idx": torch.arange(n, dtype=torch.float32),
+        "cls": torch.zeros(n, 1),
+        "bboxes": torch.tensor([[0.5, 0.5, 0.3, 0.3]]).repeat(n, 1),
+    }
+    return Workload(
+        "YOLO11n",
+        "Ultralytics, built from `yolo11n.yaml`, detection loss, 8 images of 64×64",
+        model,
+        lambda: model.loss(batch)[0].sum(),
+    )
 
 
 WORKLOADS: dict[str, Callable[[], Workload]] = {"mlp": deep_mlp, "resnet18": resnet18, "yolo11n": yolo11n}

@@ -27,4 +27,4 @@ def _only_where_used(output: str) -> str:
     if first is None:
         return output
     kept = first[0] if _GENERATED in output else ""
-    return output[:first.start()] + kept + _STYLESHEET.sub("", output[first.end():])
+    return output[: first.start()] + kept + _STYLESHEET.sub("", output[first.end() :])

@@ -18,7 +18,6 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-
 from sitekit.figures import figure_svgs, inline_figures
 from sitekit.texts import site_texts
 

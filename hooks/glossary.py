@@ -10,7 +10,6 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
-
 from sitekit.markers import marker
 from sitekit.texts import termbase
 
@@ -36,5 +35,6 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **_) -> st
         return markdown
     i18n = config.plugins["i18n"]
     languages = [(lang.locale, lang.name) for lang in i18n.config.languages]
-    return markdown.replace(MARKER, termbase_table(i18n.current_language, languages,
-                                                   Path(config.config_file_path).parent))
+    return markdown.replace(
+        MARKER, termbase_table(i18n.current_language, languages, Path(config.config_file_path).parent)
+    )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
-
 from sitekit.texts import site_text
 
 

@@ -47,8 +47,10 @@ def on_template_context(context: dict, template_name: str, config: MkDocsConfig)
     if template_name == "404.html":
         root = urlsplit(config.site_url or "/").path.rstrip("/") + "/"
         default = config.plugins["i18n"].default_language
-        _set_menu(config, {e["lang"]: root if e["lang"] == default else f"{root}{e['lang']}/"
-                           for e in config.extra["alternate"]})
+        _set_menu(
+            config,
+            {e["lang"]: root if e["lang"] == default else f"{root}{e['lang']}/" for e in config.extra["alternate"]},
+        )
     return context
 
 

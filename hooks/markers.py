@@ -5,7 +5,6 @@ from __future__ import annotations
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
-
 from sitekit.markers import check_markers
 
 

@@ -24,8 +24,10 @@ _INLINE = re.compile(r'([^\s<>]*)<span class="arithmatex">\\\((.+?)\\\)</span>([
 _BLOCK = re.compile(r'<div class="arithmatex">\\\[(.+?)\\\]</div>', re.S)
 # What must never reach a reader: TeX left as text, or MathML that Chromium does not lay out
 # (an alignment as a literal "&", a line break as <mspace linebreak>).
-UNRENDERED = re.compile(r'\\[()\[\]]|\$\$|\\(?:begin|end|frac|sqrt)\b|<mi>&(?:amp;)?</mi>|'
-                        r'linebreak="newline"|temml-error|<merror')
+UNRENDERED = re.compile(
+    r"\\[()\[\]]|\$\$|\\(?:begin|end|frac|sqrt)\b|<mi>&(?:amp;)?</mi>|"
+    r'linebreak="newline"|temml-error|<merror'
+)
 _VERBATIM = re.compile(r"<(pre|code|script|style)\b.*?</\1>", re.S)
 
 

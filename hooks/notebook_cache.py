@@ -14,7 +14,6 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
-
 from sitekit.cache import package_hash
 
 _folder: list[Path] = []  # this build's folder, for every language

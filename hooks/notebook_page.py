@@ -22,13 +22,17 @@ from mkdocs.structure.pages import Page
 TEXTS = Path(__file__).resolve().parent.parent / "i18n" / "site.yml"
 STYLE = Path(__file__).with_suffix(".css")
 _INLINED = re.compile(r"<style[^>]*>.*?</style>|<script[^>]*>.*?</script>|<!--.*?-->", re.S)
-_COPY_BUTTON = re.compile(r'<div class="zeroclipboard-container">.*?</clipboard-copy>\s*</div>'
-                          r'|<div class="clipboard-copy-txt"[^>]*>.*?</div>', re.S)
+_COPY_BUTTON = re.compile(
+    r'<div class="zeroclipboard-container">.*?</clipboard-copy>\s*</div>'
+    r'|<div class="clipboard-copy-txt"[^>]*>.*?</div>',
+    re.S,
+)
 _CODE = re.compile(r'<div class="highlight-ipynb hl-(?P<lang>[\w-]+)"><pre>(?P<code>.*?)</pre></div>', re.S)
 _ANCHOR = re.compile(r'<a class="anchor-link" href="(#[^"]*)">¶</a>')
 _CELL_ID = re.compile(r'id="cell-id=([\w-]+)"')  # "=" in an id breaks the copy button's CSS selector
-_DOWNLOAD_ICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24">'
-                  '<path d="M5 20h14v-2H5m14-9h-4V3H9v6H5l7 7z"/></svg>')
+_DOWNLOAD_ICON = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M5 20h14v-2H5m14-9h-4V3H9v6H5l7 7z"/></svg>'
+)
 
 
 def is_notebook(page: Page) -> bool:
@@ -40,8 +44,9 @@ def slim_notebook(html: str, permalink_title: str) -> str:
     if "jp-Notebook" not in html:
         raise ValueError("hooks/notebook_page.py: this is not mkdocs-jupyter's notebook HTML")
     html = _CELL_ID.sub(r'id="cell-\1"', _COPY_BUTTON.sub("", _INLINED.sub("", html)))
-    html = _CODE.sub(lambda m: f'<div class="language-{m["lang"]} highlight"><pre><code>{m["code"]}</code></pre></div>',
-                     html)
+    html = _CODE.sub(
+        lambda m: f'<div class="language-{m["lang"]} highlight"><pre><code>{m["code"]}</code></pre></div>', html
+    )
     title = html_lib.escape(permalink_title, quote=True)
     return _ANCHOR.sub(lambda m: f'<a class="headerlink" href="{m[1]}" title="{title}">¶</a>', html)
 
@@ -59,5 +64,8 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, **_) -> str:
         raise ValueError("hooks/notebook_page.py needs mkdocs-jupyter's include_source: true (the download)")
     texts = yaml.safe_load(TEXTS.read_text(encoding="utf-8"))["interface"][config.plugins["i18n"].current_language]
     style = f"<style>{STYLE.read_text(encoding='utf-8')}</style>"
-    return style + download_button(Path(page.file.abs_src_path).name, texts["download_notebook"]) + slim_notebook(
-        html, texts["permalink"])
+    return (
+        style
+        + download_button(Path(page.file.abs_src_path).name, texts["download_notebook"])
+        + slim_notebook(html, texts["permalink"])
+    )

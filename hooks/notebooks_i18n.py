@@ -17,7 +17,6 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 from mkdocs_static_i18n import suffix
-
 from sitekit.markdown import heading_texts, page_markdown
 from sitekit.project import languages, translation_path
 

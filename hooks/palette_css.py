@@ -21,8 +21,9 @@ DEFAULT_COLOUR = "indigo"  # Material's default primary and accent
 def used_colours(palette: list[dict] | dict | None) -> dict[str, set[str]]:
     """{"primary": {...}, "accent": {...}}: the colours the configured palette options set."""
     options = palette if isinstance(palette, list) else [palette or {}]
-    return {kind: {str(o.get(kind) or DEFAULT_COLOUR).replace(" ", "-") for o in options}
-            for kind in ("primary", "accent")}
+    return {
+        kind: {str(o.get(kind) or DEFAULT_COLOUR).replace(" ", "-") for o in options} for kind in ("primary", "accent")
+    }
 
 
 def _blocks(css: str) -> list[tuple[str, str]]:
@@ -38,7 +39,7 @@ def _blocks(css: str) -> list[tuple[str, str]]:
             if depth < 0:
                 raise ValueError("palette stylesheet: unbalanced braces")
             if depth == 0:
-                blocks.append((css[start:open_at], css[open_at + 1:i]))
+                blocks.append((css[start:open_at], css[open_at + 1 : i]))
                 start = i + 1
     if depth or css[start:].strip():
         raise ValueError("palette stylesheet: unbalanced braces or trailing text")
@@ -55,8 +56,7 @@ def trim(css: str, used: dict[str, set[str]]) -> str:
             if inner:
                 out.append(f"{prelude}{{{inner}}}")
             continue
-        selectors = [s for s in prelude.split(",")
-                     if all(value in used[kind] for kind, value in _COLOUR.findall(s))]
+        selectors = [s for s in prelude.split(",") if all(value in used[kind] for kind, value in _COLOUR.findall(s))]
         if selectors:
             out.append(f"{','.join(selectors)}{{{body}}}")
     return "".join(out)

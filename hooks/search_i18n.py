@@ -47,7 +47,7 @@ def split_index(index: dict, default: str, languages: list[str]) -> dict[str, di
     for lang in languages:
         prefix = "" if lang == default else f"{lang}/"
         docs = [
-            {**doc, "location": doc["location"][len(prefix):]}
+            {**doc, "location": doc["location"][len(prefix) :]}
             for doc in index["docs"]
             if (doc["location"].startswith(prefix) if prefix else not doc["location"].startswith(others))
         ]

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
-
 from sitekit.markers import marker
 from sitekit.notices import notice, status_table
 

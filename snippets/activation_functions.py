@@ -6,8 +6,10 @@ print("activation   f'(0)  max f'  min f'  |f'| < 0.01 for   min f")
 for name, row in saturation().items():  # derivatives by autograd on [-6, 6], steps of 0.001
     left, right = round(row["left"], 2), round(row["right"], 2)  # nan: never saturated on that side
     where = "never" if left != left else f"x < {left:g}" if right != right else f"|x| > {right:g}"
-    print(f"{name:<11} {row['slope_at_0']:>6.3f} {row['max_slope']:>7.3f} {row['min_slope']:>7.3f}"
-          f"  {where:<15} {row['min_value']:>7.3f}")
+    print(
+        f"{name:<11} {row['slope_at_0']:>6.3f} {row['max_slope']:>7.3f} {row['min_slope']:>7.3f}"
+        f"  {where:<15} {row['min_value']:>7.3f}"
+    )
 
 print("\n15-block MLP, He init, one backward pass: first/last layer gradient norm")
 for name, report in gradient_by_activation(depth=15).items():

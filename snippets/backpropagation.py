@@ -3,7 +3,12 @@
 from itertools import product
 
 from gradprobe.experiments.backpropagation import (
-    forward, gradients_by_autograd, gradients_by_differences, gradients_by_hand, max_abs_difference, tiny_network,
+    forward,
+    gradients_by_autograd,
+    gradients_by_differences,
+    gradients_by_hand,
+    max_abs_difference,
+    tiny_network,
 )
 
 params, x, y = tiny_network()

@@ -3,17 +3,23 @@
 from gradprobe.experiments.gradient_descent import RATES, curvature, descend, factor_per_step, steps_to_reach
 
 c = curvature()
-print(f"Hessian eigenvalues: lambda_max = {c['lambda_max']:.2f}, lambda_min = {c['lambda_min']:.3f}, "
-      f"kappa = {c['kappa']:.1f}")
+print(
+    f"Hessian eigenvalues: lambda_max = {c['lambda_max']:.2f}, lambda_min = {c['lambda_min']:.3f}, "
+    f"kappa = {c['kappa']:.1f}"
+)
 print(f"stable for lr < 2/lambda_max = {c['limit']:.3f}; best fixed rate = {c['best']:.3f}")
 print()
-print(f"{'rate':<6} {'lr':>5} {'loss@0':>9} {'loss@1':>9} {'loss@10':>9} {'loss@100':>9} "
-      f"{'per step':>9} {'predicted':>10}")
+print(
+    f"{'rate':<6} {'lr':>5} {'loss@0':>9} {'loss@1':>9} {'loss@10':>9} {'loss@100':>9} "
+    f"{'per step':>9} {'predicted':>10}"
+)
 for name, lr in RATES.items():
     losses = descend(lr, steps=100)
     factor = factor_per_step(lr)
-    print(f"{name:<6} {lr:>5} {losses[0]:>9.2e} {losses[1]:>9.2e} {losses[10]:>9.2e} {losses[100]:>9.2e} "
-          f"{factor['measured']:>9.4f} {factor['predicted']:>10.4f}")
+    print(
+        f"{name:<6} {lr:>5} {losses[0]:>9.2e} {losses[1]:>9.2e} {losses[10]:>9.2e} {losses[100]:>9.2e} "
+        f"{factor['measured']:>9.4f} {factor['predicted']:>10.4f}"
+    )
 print()
 for fraction in (0.98, 1.02):  # just below and just above the limit
     losses = descend(fraction * c["limit"], steps=100)

@@ -1,6 +1,8 @@
 """A history is plain data: save it as CSV or JSON, load it back, plot its heatmap."""
 # Needs the plots extra: pip install "gradprobe[plots]"
 
+from pathlib import Path
+
 import torch
 from torch import nn
 
@@ -26,4 +28,4 @@ print("same norms after a round trip:", torch.equal(again.norms, history.norms))
 
 figure = history.plot(lang="en")  # rows: layers, input side at the top; columns: recorded passes
 figure.savefig("norms.svg")
-print(open("norms.csv", encoding="utf-8").read().splitlines()[1])
+print(Path("norms.csv").read_text(encoding="utf-8").splitlines()[1])

@@ -12,7 +12,7 @@ torch.manual_seed(0)
 model = nn.Sequential(nn.Linear(16, 64), nn.Tanh(), nn.Linear(64, 64), nn.Tanh(), nn.Linear(64, 1))
 optimizer = torch.optim.SGD(model.parameters(), lr=0.05)
 with gradprobe.watch(model, optimizer=optimizer) as history:
-    for step in range(3):
+    for _step in range(3):
         loss = (model(torch.randn(8, 16)) - 1).square().mean()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

@@ -11,7 +11,7 @@ x, y = torch.randn(128, 32), torch.randn(128, 1)
 optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
 
 with gradprobe.watch(model) as history:  # records the norms at every backward pass inside the block
-    for step in range(50):
+    for _step in range(50):
         optimizer.zero_grad()
         loss = nn.functional.mse_loss(model(x), y)
         loss.backward()

@@ -2,7 +2,12 @@
 activations and of back-propagated gradients, layer by layer."""
 
 from gradprobe.experiments.weight_initialization import (
-    RELU_NET, TANH_NET, first_layer_gradient_share, layer_statistics, per_layer_factor, sigmoid_training,
+    RELU_NET,
+    TANH_NET,
+    first_layer_gradient_share,
+    layer_statistics,
+    per_layer_factor,
+    sigmoid_training,
     weight_gradient_report,
 )
 
@@ -14,8 +19,11 @@ for init in ("standard", "default", "xavier"):
     stats = layer_statistics(init=init, **TANH_NET)
     for i, (key, label) in enumerate(ROWS.items()):
         values = stats[key]
-        print(f"{init if i == 0 else '':<9} {label:<11}" + "".join(f"{v:>9.1e}" for v in values)
-              + f"  x{per_layer_factor(values):.2f}")
+        print(
+            f"{init if i == 0 else '':<9} {label:<11}"
+            + "".join(f"{v:>9.1e}" for v in values)
+            + f"  x{per_layer_factor(values):.2f}"
+        )
     print(f"{'':<9} grad_norms verdict: {weight_gradient_report(init=init, **TANH_NET).verdict}")
 
 VARIANCES = [0.25, 0.5, 1.0, 2.0]  # the clusters above have variance 2 per input feature
@@ -31,8 +39,10 @@ for init in ("default", "xavier", "he"):
     stats = layer_statistics(init=init, **RELU_NET)
     for i, key in enumerate(("activation", "preactivation_grad")):
         values = stats[key]
-        print(f"{init if i == 0 else '':<9} {ROWS[key]:<11} {values[0]:>9.1e} {values[-1]:>9.1e}"
-              f"  x{per_layer_factor(values):.2f}")
+        print(
+            f"{init if i == 0 else '':<9} {ROWS[key]:<11} {values[0]:>9.1e} {values[-1]:>9.1e}"
+            f"  x{per_layer_factor(values):.2f}"
+        )
 
 print("\nsigmoid, 4 hidden layers of 128 units, standard init, SGD: mean activation per layer")
 run = sigmoid_training(steps=6000)  # recorded every 100 steps on 500 held-out points

@@ -12,8 +12,20 @@ with tempfile.TemporaryDirectory() as tmp, gy.offline_environment(tmp):
     data = gy.shapes_dataset(Path(tmp) / "shapes", train=64, val=16, size=64, seed=0)
     model = YOLO("yolo11n.yaml")  # built from its YAML: random weights, nothing to download
     with gy.watch_training(model) as run:
-        model.train(data=data, epochs=1, imgsz=64, batch=4, nbs=4, workers=0, device="cpu", plots=False,
-                    seed=0, deterministic=True, project=Path(tmp) / "runs", name="train")
+        model.train(
+            data=data,
+            epochs=1,
+            imgsz=64,
+            batch=4,
+            nbs=4,
+            workers=0,
+            device="cpu",
+            plots=False,
+            seed=0,
+            deterministic=True,
+            project=Path(tmp) / "runs",
+            name="train",
+        )
     yolo_layers = len(run.trainer.model.model)
 
 history = run.history
@@ -24,8 +36,10 @@ print(f"backward passes recorded: {len(history.steps)}, optimizer steps: {len(ru
 print(f"layers with a non-zero gradient at every pass: {int((norms > 0).all(dim=0).sum())} of {len(layers)}")
 print(f"first pass {reports[0].summary()}")
 clipped = sum(r.total_norm > 10 for r in reports)
-print(f"total norm above 10 before clipping: {clipped} of {len(reports)} passes; "
-      f"after clipping: {max(run.step_norms):.3g} at most")
+print(
+    f"total norm above 10 before clipping: {clipped} of {len(reports)} passes; "
+    f"after clipping: {max(run.step_norms):.3g} at most"
+)
 print("first optimizer steps: total norm before clipping, applied, clipped")
 for i in range(4):
     step = run.steps.report(i)  # one row per optimizer step, after the trainer's clip_grad_norm_(max_norm=10)

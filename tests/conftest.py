@@ -18,24 +18,29 @@ assert "torch" not in sys.modules, "conftest.py must set the numerics environmen
 for _name, _value in NUMERICS.items():
     os.environ.setdefault(_name, _value)
 
-from installed import Installed, install, outside_environment
-from sitekit.project import ROOT
-
+from installed import Installed, install, outside_environment  # noqa: E402 (after the numerics environment)
+from sitekit.project import ROOT  # noqa: E402
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-outputs", action="store_true",
-                     help="rewrite snippets/*.out from fresh runs instead of comparing")
-    parser.addoption("--built-site", type=Path, default=None,
-                     help="test this already built site folder instead of building one")
+    parser.addoption(
+        "--update-outputs", action="store_true", help="rewrite snippets/*.out from fresh runs instead of comparing"
+    )
+    parser.addoption(
+        "--built-site", type=Path, default=None, help="test this already built site folder instead of building one"
+    )
 
 
 # `make test` runs the suite on two pytest-xdist workers. The expensive session fixtures are built once:
 # the test files that use one run on a single worker, as one unit of work; every other test is a unit
 # of its own. Both workers keep torch's default thread count, so the numbers are those of a serial run.
 SHARED_FIXTURES = {"built_site": "site", "installed": "package"}
-SHARED_FILES = {"tests/test_site.py": "site", "tests/test_browser.py": "site",
-                "tests/test_snippets.py": "package", "tests/test_package.py": "package"}
+SHARED_FILES = {
+    "tests/test_site.py": "site",
+    "tests/test_browser.py": "site",
+    "tests/test_snippets.py": "package",
+    "tests/test_package.py": "package",
+}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -43,8 +48,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         for fixture, group in SHARED_FIXTURES.items():
             file = item.nodeid.split("::")[0]
             if fixture in getattr(item, "fixturenames", ()) and SHARED_FILES.get(file) != group:
-                raise pytest.UsageError(f"{item.nodeid} uses the {fixture} fixture: add {file!r} to SHARED_FILES "
-                                        f"in tests/conftest.py as {group!r}, or every worker builds its own")
+                raise pytest.UsageError(
+                    f"{item.nodeid} uses the {fixture} fixture: add {file!r} to SHARED_FILES "
+                    f"in tests/conftest.py as {group!r}, or every worker builds its own"
+                )
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
@@ -64,18 +71,24 @@ def update_outputs(request: pytest.FixtureRequest) -> bool:
     return request.config.getoption("--update-outputs")
 
 
-def run_python(script: Path, cwd: Path, timeout: float = 300,
-               python: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_python(
+    script: Path, cwd: Path, timeout: float = 300, python: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run a script in a fresh interpreter, from ``cwd``, failing with its stderr if it fails.
 
     ``python``: another environment's interpreter, which then sees only its own packages (no PYTHONPATH).
     """
-    env = {**(os.environ if python is None else outside_environment()), "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg",
-           "LANG": "C.UTF-8"}
+    env = {
+        **(os.environ if python is None else outside_environment()),
+        "PYTHONHASHSEED": "0",
+        "MPLBACKEND": "Agg",
+        "LANG": "C.UTF-8",
+    }
     for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):  # gradprobe links its verdicts in the locale's language
         env.pop(variable, None)
-    result = subprocess.run([str(python or sys.executable), str(script)], cwd=cwd, env=env, capture_output=True,
-                            text=True, timeout=timeout)
+    result = subprocess.run(
+        [str(python or sys.executable), str(script)], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+    )
     assert result.returncode == 0, f"{script.relative_to(ROOT)} failed:\n{result.stderr}"
     return result
 
@@ -92,8 +105,13 @@ def built_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     if request.config.getoption("--built-site"):
         return request.config.getoption("--built-site")
     site = tmp_path_factory.mktemp("site")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=900,
-                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
     assert result.returncode == 0, f"strict build failed:\n{result.stderr[-5000:]}"
     return site

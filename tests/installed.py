@@ -21,7 +21,6 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
-
 from sitekit.project import ROOT
 
 NEEDS_EXTRA = re.compile(r'pip install "gradprobe\[([\w,-]+)\]"')
@@ -56,8 +55,13 @@ def wheel_metadata(wheel: Path) -> Distribution:
 def build_distributions(out: Path) -> tuple[Path, Path]:
     """``python -m build`` (the sdist, then the wheel built from it) with this environment's setuptools:
     no build isolation, so nothing is downloaded."""
-    subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
-                   check=True, capture_output=True, text=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     (sdist,), (wheel,) = out.glob("*.tar.gz"), out.glob("*.whl")
     return sdist, wheel
 
@@ -73,8 +77,9 @@ def requirement_closure(requirements: list[str]) -> list[Distribution]:
         key = canonicalize_name(requirement.name)
         dist = distribution(requirement.name)  # PackageNotFoundError: a dependency is not installed here
         assert requirement.specifier.contains(dist.version, prereleases=True), (
-            f"{requirement} is required but {dist.version} is installed")
-        for wanted in [""] + sorted(requirement.extras):
+            f"{requirement} is required but {dist.version} is installed"
+        )
+        for wanted in ["", *sorted(requirement.extras)]:
             if (key, wanted) not in found:
                 found[(key, wanted)] = dist
                 todo += [(Requirement(line), wanted) for line in dist.requires or []]
@@ -97,14 +102,35 @@ def fresh_environment(root: Path, wheel: Path) -> Path:
     venv = root / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"
-    site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                               check=True, capture_output=True, text=True).stdout.strip())
+    site = Path(
+        subprocess.run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    )
     link_distributions(requirement_closure(wheel_metadata(wheel).requires or []), root / "dependencies")
     (site / "published_dependencies.pth").write_text(f"{root / 'dependencies'}\n", encoding="utf-8")
     # pip resolves the wheel's dependencies against the linked ones only: no index, no cache
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-index",
-                    "--no-cache-dir", "--disable-pip-version-check", str(wheel)],
-                   check=True, timeout=300, env=outside_environment())
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--quiet",
+            "--no-index",
+            "--no-cache-dir",
+            "--disable-pip-version-check",
+            str(wheel),
+        ],
+        check=True,
+        timeout=300,
+        env=outside_environment(),
+    )
     return python
 
 

@@ -15,11 +15,10 @@ from functools import cache
 from pathlib import Path
 
 from pytest_codeblocks import extract_from_file
-
-from sitekit import markdown, project
 from sitekit.figures import figure_specs
 from sitekit.project import ROOT
-from sitekit.texts import termbase
+
+from sitekit import markdown, project
 
 DOCS = ROOT / "docs"
 CONFIG = project.mkdocs_config(ROOT)

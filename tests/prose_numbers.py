@@ -22,7 +22,6 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-
 from pages import DOCS, INCLUDE, ROOT, Page, figures
 
 RECORDS = DOCS / "numbers"
@@ -56,7 +55,8 @@ def number_pattern(language: str) -> re.Pattern[str]:
         rf"(?<![\w.,:'’-])(?P<sign>[-−](?=\d))?"
         rf"(?P<int>\d{{1,3}}(?:{group}\d{{3}})+(?!\d)|\d+)(?:{decimal}(?P<frac>\d+)|\.(?P<dotted>\d+))?"
         rf"(?:[eE](?P<exp>[-−+]?\d+)|\s?[×x]\s?10\^?(?P<power>[-−⁻]?[\d⁰¹²³⁴⁵⁶⁷⁸⁹]+))?"
-        rf"(?P<version>(?:\.\d+)+)?(?P<glued>[^\W\d_xe×])?")
+        rf"(?P<version>(?:\.\d+)+)?(?P<glued>[^\W\d_xe×])?"
+    )
 
 
 PATTERNS = {language: number_pattern(language) for language in GROUP}
@@ -69,7 +69,9 @@ def to_decimal(match: re.Match[str]) -> Decimal | None:
     digits = re.sub(r"\D", "", match["int"])
     if not (match["frac"] or match["dotted"] or match["exp"] or match["power"]) and 1950 <= int(digits) <= 2029:
         return None  # a year, or a count no language can tell from one (ru writes 2000, tr 2.000)
-    value = Decimal(f"{'-' if match['sign'] else ''}{digits}{'.' + frac if (frac := match['frac'] or match['dotted']) else ''}")
+    value = Decimal(
+        f"{'-' if match['sign'] else ''}{digits}{'.' + frac if (frac := match['frac'] or match['dotted']) else ''}"
+    )
     if match["exp"]:
         value = value.scaleb(int(match["exp"].replace("−", "-")))
     if match["power"]:
@@ -93,7 +95,7 @@ def prose(markdown: str) -> str:
     """The page's text without code, structure and formulas; its front-matter description is prose."""
     front = FRONT_DESCRIPTION.match(markdown)
     description = str((yaml.load(front["front"], Loader=LOADER) or {}).get("description", "")) if front else ""
-    text = description + "\n" + FENCE.sub("", markdown[front.end() if front else 0:])
+    text = description + "\n" + FENCE.sub("", markdown[front.end() if front else 0 :])
     for pattern in REMOVED:
         text = pattern.sub(" ", text)
     return text
@@ -123,8 +125,10 @@ def record(name: str) -> dict[str, dict[Decimal, str]]:
     raw = yaml.load(path.read_text(encoding="utf-8"), Loader=LOADER) if path.is_file() else {}
     unknown = set(raw) - {"measured", "sourced"}
     assert not unknown, f"{path.relative_to(ROOT)}: unknown sections {sorted(unknown)}; use measured: and sourced:"
-    return {section: {Decimal(str(value)): str(why) for value, why in (raw.get(section) or {}).items()}
-            for section in ("measured", "sourced")}
+    return {
+        section: {Decimal(str(value)): str(why) for value, why in (raw.get(section) or {}).items()}
+        for section in ("measured", "sourced")
+    }
 
 
 def printed(page: Page) -> set[Decimal]:
@@ -162,8 +166,12 @@ def constants(tree: ast.AST) -> set[Decimal]:
     for leaf in ast.walk(tree):
         if isinstance(leaf, ast.Constant) and isinstance(leaf.value, (int, float)) and not isinstance(leaf.value, bool):
             values.add(Decimal(repr(leaf.value)))
-        elif isinstance(leaf, ast.UnaryOp) and isinstance(leaf.op, ast.USub) and isinstance(leaf.operand, ast.Constant) \
-                and isinstance(leaf.operand.value, (int, float)):
+        elif (
+            isinstance(leaf, ast.UnaryOp)
+            and isinstance(leaf.op, ast.USub)
+            and isinstance(leaf.operand, ast.Constant)
+            and isinstance(leaf.operand.value, (int, float))
+        ):
             values.add(-Decimal(repr(leaf.operand.value)))
         elif isinstance(leaf, ast.Constant) and isinstance(leaf.value, str):
             values |= {v for m in PATTERNS["en"].finditer(leaf.value) if (v := to_decimal(m)) is not None}
@@ -200,6 +208,8 @@ def asserts(test: str, value: Decimal) -> bool:
     constants = numbers_in_test(test)
     exponent = value.adjusted()
     mantissa, power = value.scaleb(-exponent), Decimal(1).scaleb(exponent)
-    return (bool({value, value.scaleb(-2)} & constants)
-            or mantissa in constants and bool({power, 1 / power} & constants)
-            or mantissa == 1 and bool({Decimal(exponent), Decimal(-exponent)} & constants))
+    return (
+        bool({value, value.scaleb(-2)} & constants)
+        or (mantissa in constants and bool({power, 1 / power} & constants))
+        or (mantissa == 1 and bool({Decimal(exponent), Decimal(-exponent)} & constants))
+    )

@@ -17,10 +17,9 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 import yaml
+from pages import CONFIG, DEFAULT, LANGUAGES, ROOT, english_pages
 from PIL import Image, ImageStat
 from playwright import sync_api as playwright
-
-from pages import CONFIG, DEFAULT, LANGUAGES, ROOT, english_pages
 
 pytestmark = pytest.mark.slow
 
@@ -76,17 +75,27 @@ def browser():
     if CHROMIUM is None:
         pytest.fail("chromium is not installed: `make test` installs it (apt-get install chromium)")
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
         yield browser
         browser.close()
 
 
 def open_page(browser, base_url: str, viewport: dict[str, int] = DESKTOP):
     """A page that records its requests, the size of each response and every request that failed."""
-    context = browser.new_context(base_url=base_url, viewport=viewport,
-                                  permissions=["clipboard-read", "clipboard-write"])
+    context = browser.new_context(
+        base_url=base_url, viewport=viewport, permissions=["clipboard-read", "clipboard-write"]
+    )
     page = context.new_page()
     page.requests = []  # type: ignore[attr-defined]
     page.on("request", lambda r: page.requests.append(r.url))
@@ -98,6 +107,7 @@ def open_page(browser, base_url: str, viewport: dict[str, int] = DESKTOP):
             page.sizes[response.url] = len(response.body())
         elif response.status >= 400:  # 304 Not Modified: the browser's cache answered
             page.failed.append(f"{response.status} {response.url}")
+
     page.on("response", record)
     page.on("requestfailed", lambda r: page.failed.append(f"{r.failure} {r.url}"))
     return context, page
@@ -152,7 +162,8 @@ def url(page_name: str, lang: str) -> str:
 def test_page_loads_with_switcher_math_figures_and_no_foreign_requests(page, server, page_name, lang):
     page.goto(url(page_name, lang), wait_until="networkidle")
     links = page.locator(".md-select__link").evaluate_all(
-        "els => els.map(e => [e.hreflang, e.href, e.getAttribute('href')])")
+        "els => els.map(e => [e.hreflang, e.href, e.getAttribute('href')])"
+    )
     assert sorted(h for h, _, _ in links) == sorted(LANGUAGES)
     for code, href, written in links:
         assert href == server + url(page_name, code), f"{code} switcher link leaves the page: {href}"
@@ -193,8 +204,9 @@ def test_language_menu_keeps_the_page_and_its_section_wherever_the_site_is_serve
         assert page.url == base + "ru/vanishing-gradient/#why-it-matters"
         heading = page.locator("#why-it-matters")
         assert heading.inner_text().startswith("Почему это важно")
-        assert heading.evaluate("h => h.getBoundingClientRect().top") < page.viewport_size["height"] / 3, \
+        assert heading.evaluate("h => h.getBoundingClientRect().top") < page.viewport_size["height"] / 3, (
             "the page did not scroll to the section"
+        )
         toggle = page.locator("form[data-md-component='palette'] label:visible").first.get_attribute("title")
         footer = page.locator("footer .md-copyright").inner_text()
         english = [t for t in (toggle, footer) if re.search(r"Switch to|Made with|Built with", t)]
@@ -229,8 +241,7 @@ def test_copy_button_copies_exactly_the_snippet(page):
 
 
 @pytest.mark.parametrize(("lang", "query", "expected"), SEARCHES)
-def test_search_finds_inflected_and_unaccented_forms_in_the_readers_language_only(page, server, lang, query,
-                                                                                 expected):
+def test_search_finds_inflected_and_unaccented_forms_in_the_readers_language_only(page, server, lang, query, expected):
     page.goto(url("index", lang), wait_until="networkidle")
     page.locator("input.md-search__input").click()
     page.locator("input.md-search__input").fill(query)
@@ -239,14 +250,18 @@ def test_search_finds_inflected_and_unaccented_forms_in_the_readers_language_onl
     hrefs = page.locator(".md-search-result__item a").evaluate_all("els => els.map(e => e.href)")
     home = server + url("index", lang)
     assert any(h.startswith(home + expected) for h in hrefs), f"{query!r} did not find {expected}: {hrefs}"
-    others = [h for h in hrefs if not h.startswith(home)
-              or any(h.startswith(f"{server}{code}/") for code in LANGUAGES if code not in (lang, DEFAULT))]
+    others = [
+        h
+        for h in hrefs
+        if not h.startswith(home)
+        or any(h.startswith(f"{server}{code}/") for code in LANGUAGES if code not in (lang, DEFAULT))
+    ]
     assert not others, f"results from other languages: {others}"
 
 
 def test_colour_scheme_toggle_switches_between_light_and_dark(page):
     page.goto(url("index", "en"), wait_until="networkidle")
-    scheme = lambda: page.evaluate("document.body.getAttribute('data-md-color-scheme')")  # noqa: E731
+    scheme = lambda: page.evaluate("document.body.getAttribute('data-md-color-scheme')")
     before = scheme()
     page.locator("form[data-md-component='palette'] label:visible").first.click()
     after = scheme()
@@ -307,7 +322,8 @@ def test_wide_display_math_scrolls_in_its_own_box_on_a_phone(browser, server):
     page.goto(url("activation-functions", "en"), wait_until="networkidle")
     box = page.locator("article div.math").first
     overflow, scroll_width, client_width = box.evaluate(
-        "b => [getComputedStyle(b).overflowX, b.scrollWidth, b.clientWidth]")
+        "b => [getComputedStyle(b).overflowX, b.scrollWidth, b.clientWidth]"
+    )
     assert overflow == "auto" and scroll_width > client_width, "the widest formula should need its own scroll box"
     box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
     assert box.evaluate("b => b.scrollLeft") == scroll_width - client_width, "its right end cannot be scrolled to"
@@ -323,11 +339,15 @@ def test_screenshots_of_a_formula_heavy_page(browser, server, device, scheme):
     page = context.new_page()
     page.goto(url("activation-functions", "en"), wait_until="networkidle")
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == (
-        "slate" if scheme == "dark" else "default")
+        "slate" if scheme == "dark" else "default"
+    )
     page.locator("article div.math").first.evaluate("b => b.scrollIntoView({block: 'center'})")
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"math-activation-functions-{device}-{scheme}.png"), full_page=False,
-                    animations="disabled")  # the header's title fades to the page's title on scrolling
+    page.screenshot(
+        path=str(ARTIFACTS / f"math-activation-functions-{device}-{scheme}.png"), full_page=False, animations="disabled"
+    )  # the header's title fades to the page's title on scrolling
+
+
 FIGURE_TEXT_PX = """svg => {
   const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
   const px = el => parseFloat(getComputedStyle(el).fontSize) * scale;
@@ -373,8 +393,10 @@ def test_figure_text_is_readable_on_a_phone(browser, server, lang):
     context = browser.new_context(base_url=server, viewport={"width": 390, "height": 844}, device_scale_factor=2)
     page = context.new_page()
     page.goto(url("weight-initialization", lang), wait_until="networkidle")
-    sizes = [page.locator("article .gg-figure svg").nth(i).evaluate(FIGURE_TEXT_PX)
-             for i in range(page.locator("article .gg-figure svg").count())]
+    sizes = [
+        page.locator("article .gg-figure svg").nth(i).evaluate(FIGURE_TEXT_PX)
+        for i in range(page.locator("article .gg-figure svg").count())
+    ]
     assert sizes, "no inline figure on the page"
     ticks = [px for size in sizes for px in size["ticks"]]
     exponents = [px for size in sizes for px in size["exponents"]]

@@ -6,7 +6,15 @@ import pytest
 import torch
 
 from gradprobe.experiments.activation_functions import (
-    FINE_GRID, NAMES, SEEDS, curves, derivatives, dying_median, dying_units, gradient_by_activation, saturation,
+    FINE_GRID,
+    NAMES,
+    SEEDS,
+    curves,
+    derivatives,
+    dying_median,
+    dying_units,
+    gradient_by_activation,
+    saturation,
 )
 
 

@@ -1,20 +1,27 @@
 """Each measurable sentence of docs/attention.md, asserted."""
 
+import itertools
 import math
 import statistics
 import warnings
 
 import pytest
 import torch
+from pages import figure_args
 from torch import nn
 
 from gradprobe.experiments.attention import (
-    SEEDS, EncoderStack, ffn_grad_norms, last_layer_by_depth, last_position_attention, post_vs_pre,
-    residual_stream_scale, transformer_vs_rnn,
+    SEEDS,
+    EncoderStack,
+    ffn_grad_norms,
+    last_layer_by_depth,
+    last_position_attention,
+    post_vs_pre,
+    residual_stream_scale,
+    transformer_vs_rnn,
 )
 from gradprobe.experiments.attention_scaling import DIMENSIONS, LENGTH, QUERIES, SILENT, by_dimension
 from gradprobe.experiments.attention_scaling import measure as measure_scaling
-from pages import figure_args
 
 DEPTHS = tuple(figure_args("attention-depth")["depths"])
 
@@ -45,8 +52,10 @@ def test_both_placements_are_measured_on_the_same_parameters(norm_first):
     model = EncoderStack(12, norm_first)
     x, y = torch.randn(8, 32, 32), torch.randint(10, (8, 32))
     nn.functional.cross_entropy(model(x).flatten(0, 1), y.flatten()).backward()
-    expected = [math.hypot(layer.linear2.weight.grad.norm().item(), layer.linear2.bias.grad.norm().item())
-                for layer in model.layers]  # W2 and its bias, nothing else: no LayerNorm on either side
+    expected = [
+        math.hypot(layer.linear2.weight.grad.norm().item(), layer.linear2.bias.grad.norm().item())
+        for layer in model.layers
+    ]  # W2 and its bias, nothing else: no LayerNorm on either side
     assert ffn_grad_norms(norm_first, 12, 0) == pytest.approx(expected, rel=1e-5)
 
 
@@ -60,7 +69,7 @@ def test_every_post_ln_w2_gets_at_least_as_much_as_pre_ln_and_the_gap_grows_to_t
 
 def test_within_a_stack_post_ln_is_level_and_pre_ln_falls_by_40_percent(profile):
     post, pre = profile["post"], profile["pre"]
-    assert 0.14 <= min(post) and max(post) <= 0.19
+    assert min(post) >= 0.14 and max(post) <= 0.19
     assert -0.03 < log_slope(post) <= 0  # "if anything, falls slightly": under 3% per layer
     assert log_slope(pre) < 2 * log_slope(post)  # "pre-LN falls faster"
     assert round(1 - pre[-1] / pre[0], 1) == 0.4  # "by about 40%"
@@ -73,7 +82,7 @@ def test_last_layer_gradient_against_depth(by_depth):
     assert all(0.10 <= v <= 0.15 for v in pre)  # pre-LN "stays between 0.10 and 0.15"
     ratios = [a / b for a, b in zip(post, pre)]
     assert round(ratios[0], 2) == 0.96 and round(ratios[-1], 1) == 2.7
-    assert all(a < b for a, b in zip(ratios, ratios[1:]))  # "growing with every step in depth"
+    assert all(a < b for a, b in itertools.pairwise(ratios))  # "growing with every step in depth"
 
 
 def test_pre_ln_shrinks_far_less_than_one_over_root_n(by_depth):
@@ -93,7 +102,9 @@ def test_pre_ln_residual_stream_doubles_over_24_layers_post_ln_stays_at_one():
     post = statistics.median(residual_stream_scale(False, 24, s) for s in SEEDS)
     assert 1.8 < pre < 2.2
     assert post == pytest.approx(1.0, abs=0.03)
-    assert residual_stream_scale(True, 1, 0) < residual_stream_scale(True, 12, 0) < residual_stream_scale(True, 24, 0)  # grows with depth
+    assert (
+        residual_stream_scale(True, 1, 0) < residual_stream_scale(True, 12, 0) < residual_stream_scale(True, 24, 0)
+    )  # grows with depth
 
 
 def test_every_earlier_position_gets_about_one_percent_with_no_trend(paths):
@@ -107,7 +118,7 @@ def test_attention_at_initialization_is_almost_even():
     for seed in SEEDS:
         last = last_position_attention(seed, 100)  # the last position's weights over the 100 positions
         assert last.sum(-1).allclose(torch.ones(16))
-        assert 0.003 <= last.min().item() and last.max().item() <= 0.03
+        assert last.min().item() >= 0.003 and last.max().item() <= 0.03
 
 
 def test_rnn_falls_by_27_orders_over_the_same_distance(paths):
@@ -184,7 +195,10 @@ def test_unscaled_query_gradient_is_larger_but_comes_from_few_keys(scaling):
 
 
 def test_at_1024_the_logit_gradient_shrinks_as_a_whole(scaling):
-    assert round(scaling["unscaled"][-1]["logit_grad"], 3) == 0.073 and round(scaling["scaled"][-1]["logit_grad"], 2) == 0.17
+    assert (
+        round(scaling["unscaled"][-1]["logit_grad"], 3) == 0.073
+        and round(scaling["scaled"][-1]["logit_grad"], 2) == 0.17
+    )
 
 
 def test_attention_scaling_rejects_a_bad_key_size():

@@ -7,8 +7,18 @@ import pytest
 import torch
 
 from gradprobe.experiments.backpropagation import (
-    CHAINS, DEPTH, chain_factors, chain_output_gradient, chain_parameters, chain_products, forward,
-    gradients_by_autograd, gradients_by_differences, gradients_by_hand, max_abs_difference, running_products,
+    CHAINS,
+    DEPTH,
+    chain_factors,
+    chain_output_gradient,
+    chain_parameters,
+    chain_products,
+    forward,
+    gradients_by_autograd,
+    gradients_by_differences,
+    gradients_by_hand,
+    max_abs_difference,
+    running_products,
     tiny_network,
 )
 
@@ -16,12 +26,15 @@ from gradprobe.experiments.backpropagation import (
 @pytest.fixture(scope="module")
 def grads():
     params, x, y = tiny_network()
-    return {"hand": gradients_by_hand(params, x, y), "autograd": gradients_by_autograd(params, x, y),
-            "differences": gradients_by_differences(params, x, y)}
+    return {
+        "hand": gradients_by_hand(params, x, y),
+        "autograd": gradients_by_autograd(params, x, y),
+        "differences": gradients_by_differences(params, x, y),
+    }
 
 
 def test_tiny_network_shape_and_parameter_count():
-    params, x, y = tiny_network()
+    params, x, _y = tiny_network()
     assert params["W1"].shape == (2, 2) and params["W2"].shape == (1, 2)  # 2 inputs, 2 hidden, 1 output
     assert sum(p.numel() for p in params.values()) == 9  # "18 [forward passes] for 9 parameters"
     assert x.tolist() == [1.0, 2.0]  # "the input is x = (1, 2)"

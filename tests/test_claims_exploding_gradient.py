@@ -1,15 +1,20 @@
 """Each measurable sentence of docs/exploding-gradient.md, asserted."""
 
+import itertools
 import math
 
 import pytest
 import torch
+from pages import figure_args, log_line
 
 from gradprobe import grad_norms
 from gradprobe.experiments.exploding_gradient import (
-    growth_per_layer, loss_by_learning_rate, measure_gain, predicted_growth, train,
+    growth_per_layer,
+    loss_by_learning_rate,
+    measure_gain,
+    predicted_growth,
+    train,
 )
-from pages import figure_args, log_line
 
 FIGURE = figure_args("exploding-gradient-norms")  # the gains and depth the page's figure shows
 GAINS = tuple(FIGURE["gains"])
@@ -125,6 +130,6 @@ def test_float16_largest_number():
 def test_larger_gain_saturates_more_yet_the_factor_keeps_rising():
     predicted = [predicted_growth(gain) for gain in GAINS]
     slopes = [p / gain for p, gain in zip(predicted, GAINS)]  # root mean square of tanh'(z)
-    assert all(a < b for a, b in zip(predicted, predicted[1:]))
-    assert all(a > b for a, b in zip(slopes, slopes[1:]))
+    assert all(a < b for a, b in itertools.pairwise(predicted))
+    assert all(a > b for a, b in itertools.pairwise(slopes))
     assert predicted[0] < 1  # Xavier (gain 1): just below one

@@ -4,10 +4,9 @@ watch_training_loop.out, which tests/test_snippets.py checks against a run of th
 from __future__ import annotations
 
 import re
-import tomllib
 
 import pytest
-
+import tomllib
 from conftest import ROOT
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -29,8 +28,10 @@ def test_the_extras_table_lists_every_extra_but_the_projects_own():
 
 def test_gradprobe_adds_three_lines_to_the_loop():
     code = [line.split("  #")[0].strip() for line in SCRIPT.split('"""', 2)[2].splitlines()]  # after the docstring
-    assert [line for line in code if "gradprobe" in line] == ["import gradprobe",
-                                                              "with gradprobe.watch(model) as history:"]
+    assert [line for line in code if "gradprobe" in line] == [
+        "import gradprobe",
+        "with gradprobe.watch(model) as history:",
+    ]
     assert "print(history.report())" in code
 
 

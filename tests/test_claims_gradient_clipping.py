@@ -5,13 +5,20 @@ import statistics
 
 import pytest
 import torch
+from pages import figure_args
 from torch.nn.utils import clip_grad_norm_
 
 from gradprobe.experiments.gradient_clipping import (
-    HIDDEN, SEEDS, THRESHOLD, factor_per_step, gradient_by_radius, norm_vs_value, rnn_with_radius, summary,
+    HIDDEN,
+    SEEDS,
+    THRESHOLD,
+    factor_per_step,
+    gradient_by_radius,
+    norm_vs_value,
+    rnn_with_radius,
+    summary,
     train,
 )
-from pages import figure_args
 
 RADIUS_FIGURE = figure_args("gradient-clipping-radius")  # the radii and sequence length the figure shows
 

@@ -1,13 +1,25 @@
 """Each measurable sentence of docs/gradient-descent.md, asserted."""
 
+import itertools
+
 import pytest
 import torch
+from pages import figure_args
 
 from gradprobe.experiments.gradient_descent import (
-    FEATURE_SCALES, RATES, SAMPLES, TRUE_WEIGHTS, curvature, descend, factor_per_step, loss_by_rate, mse,
-    regression, steps_to_reach, three_rates,
+    FEATURE_SCALES,
+    RATES,
+    SAMPLES,
+    TRUE_WEIGHTS,
+    curvature,
+    descend,
+    factor_per_step,
+    loss_by_rate,
+    mse,
+    regression,
+    steps_to_reach,
+    three_rates,
 )
-from pages import figure_args
 
 SWEEP = tuple(figure_args("gradient-descent-stability")["fractions"])  # learning rates over 2 / lambda_max
 
@@ -84,7 +96,7 @@ def test_large_rate_diverges(c, runs):
     factor = factor_per_step(0.55)
     assert abs(factor["measured"] - factor["predicted"]) < 5e-5  # "again exactly as predicted"
     assert (round(losses[0], 1), round(losses[1], 1)) == (18.5, 28.3)  # the first step already raises it
-    assert all(b > a for a, b in zip(losses, losses[1:]))
+    assert all(b > a for a, b in itertools.pairwise(losses))
     assert f"{losses[100]:.1e}" == "2.2e+20"
     longer = descend(0.55, 200)
     crossing = next(t for t, loss in enumerate(longer) if loss > torch.finfo(torch.float32).max)
@@ -95,7 +107,7 @@ def test_large_rate_diverges(c, runs):
 def test_good_and_large_draw_straight_lines_the_small_one_bends(runs):
     for name, losses in three_rates(100).items():
         after_five = losses[4:]  # the figure's losses start at step 1: these are steps 5..100
-        per_step = [b / a for a, b in zip(after_five, after_five[1:])]  # "after the first few steps"
+        per_step = [b / a for a, b in itertools.pairwise(after_five)]  # "after the first few steps"
         straight = max(per_step) / min(per_step) < 1.01
         assert straight == (name != "small"), name
     small = runs["small"]
@@ -116,8 +128,8 @@ def test_sweep_best_next_to_the_cliff_bounce_at_the_limit():
     assert SWEEP[0] == 0.05 and SWEEP[-1] == 1.2  # "from 5% to 120% of the limit"
     best = relative.index(min(relative))
     assert SWEEP[best] == 0.9
-    assert all(a > b for a, b in zip(relative[:best], relative[1:best + 1]))  # falls steadily up to the best
-    assert all(a < b for a, b in zip(relative[best:], relative[best + 1:]))  # then rises steeply
+    assert all(a > b for a, b in itertools.pairwise(relative))  # falls steadily up to the best
+    assert all(a < b for a, b in zip(relative[best:], relative[best + 1 :]))  # then rises steeply
     at_limit = relative[SWEEP.index(1.0)]
     assert round(at_limit, 2) == 0.97  # "the loss stays at 97% of its start"
     assert all(r > 1e8 for s, r in zip(SWEEP, relative) if s > 1)  # "beyond it the loss explodes"

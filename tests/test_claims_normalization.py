@@ -1,14 +1,21 @@
 """Each measurable sentence of docs/normalization.md, asserted."""
 
+import itertools
 import math
 
 import pytest
 import torch
+from pages import figure_args
 
 from gradprobe.experiments.normalization import (
-    DEPTH, NORMS, loss_by_step, measure, saturated_percent, saturation_by_scale, tanh_mlp,
+    DEPTH,
+    NORMS,
+    loss_by_step,
+    measure,
+    saturated_percent,
+    saturation_by_scale,
+    tanh_mlp,
 )
-from pages import figure_args
 
 SCALES = figure_args("normalization-saturation")["scales"]  # what the figure shows
 
@@ -108,7 +115,7 @@ def test_weight_sweep_none_climbs_from_zero_to_two_thirds_normalized_stay_flat()
     shares = saturation_by_scale(SCALES, DEPTH)
     none = shares["none"]
     assert none[0] == 0.0 and round(none[-1], 1) == 66.5
-    assert all(a <= b for a, b in zip(none, none[1:]))
+    assert all(a <= b for a, b in itertools.pairwise(none))
     for norm in ("batch", "layer"):
         assert all(6.5 <= v <= 7.1 for v in shares[norm]), norm
 

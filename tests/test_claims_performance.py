@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
 
 BENCHMARKS = ROOT / "benchmarks"
@@ -17,8 +16,11 @@ RESULTS = BENCHMARKS / "results.md"
 def constant(path, name: str):
     """A module-level constant of a source file, read without running the file."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    return next(ast.literal_eval(node.value) for node in tree.body
-                if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets))
+    return next(
+        ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +29,7 @@ def overhead():
     sys.path.insert(0, str(BENCHMARKS))
     try:
         import overhead
+
         yield overhead
     finally:
         sys.path.remove(str(BENCHMARKS))
@@ -72,8 +75,12 @@ def test_results_show_every_monitor_the_page_describes(overhead):
 def test_benchmark_script_runs_every_model_the_page_shows_and_writes_its_tables(tmp_path, overhead):
     """The benchmark the page includes, run as the page says on each of its models, at a tiny size (2 rounds)."""
     out = tmp_path / "results.md"
-    result = subprocess.run([sys.executable, str(BENCHMARKS / "overhead.py"), "--rounds", "2", "--offline",
-                             "--out", str(out)], capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "overhead.py"), "--rounds", "2", "--offline", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, f"benchmarks/overhead.py failed:\n{result.stderr[-3000:]}"
     text = out.read_text(encoding="utf-8")
     assert "| `gradprobe.watch` (this version) |" in text

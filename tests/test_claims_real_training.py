@@ -29,7 +29,9 @@ def test_sixteen_passes_four_steps_each_clipped_to_the_threshold():
     assert lines[0] == "backward passes: 16, optimizer steps recorded: 4"
     rows = [line.split() for line in lines[2:]]
     assert len(rows) == 4
-    assert all(float(before) > 1.0 and float(applied) == 1.0 and clipped == "True" for _, before, applied, clipped in rows)
+    assert all(
+        float(before) > 1.0 and float(applied) == 1.0 and clipped == "True" for _, before, applied, clipped in rows
+    )
 
 
 def test_grouped_report_names_the_block_where_the_norm_starts_to_fall():

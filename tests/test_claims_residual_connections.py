@@ -4,10 +4,10 @@ import math
 import statistics
 
 import pytest
+from pages import figure_args
 
 from gradprobe.experiments import residual_connections_rezero as rezero
 from gradprobe.experiments.residual_connections import DEEP, SHALLOW, gradient_by_block, loss_curves, train
-from pages import figure_args
 
 SEEDS = (0, 1, 2)  # the page's run and "two more random tasks and initializations"
 
@@ -118,7 +118,7 @@ def test_he_residual_stack_grows_2_9_per_block_and_its_gradient_grows_toward_the
 def test_fixup_scaling_alone_caps_the_growth_near_e_squared(scales):
     variance = [round(d["variance"], 1) for d in scales["scaled"]]
     gradient = [round(d["gradient"], 1) for d in scales["scaled"]]
-    assert variance == [5.1, 6.9, 7.2] and all(v < math.e ** 2 for v in variance)
+    assert variance == [5.1, 6.9, 7.2] and all(v < math.e**2 for v in variance)
     assert gradient == [2.6, 2.6, 3.0]
 
 

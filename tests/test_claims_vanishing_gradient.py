@@ -1,13 +1,14 @@
 """Each measurable sentence of docs/vanishing-gradient.md (and its notebook), asserted."""
 
+import itertools
 import math
 
 import pytest
 import torch
-
-from gradprobe.experiments.vanishing_gradient_adam import ADAM_EPS, epsilon_floor, summary, train
-from gradprobe.experiments.vanishing_gradient import ratio_by_depth, sigmoid_vs_relu
 from pages import figure_args, log_line
+
+from gradprobe.experiments.vanishing_gradient import ratio_by_depth, sigmoid_vs_relu
+from gradprobe.experiments.vanishing_gradient_adam import ADAM_EPS, epsilon_floor, summary, train
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,7 @@ def test_sigmoid_derivative_is_at_most_a_quarter_reached_at_zero():
 
 def test_sigmoid_every_layer_passes_back_only_a_fraction(reports):
     norms = reports["sigmoid"].norms
-    assert all(a < b for a, b in zip(norms, norms[1:]))
+    assert all(a < b for a, b in itertools.pairwise(norms))
 
 
 def test_sigmoid_first_layer_is_more_than_ten_orders_below_the_head(reports):
@@ -75,7 +76,9 @@ def test_tanh_mlp_first_layer_gets_1_2e_4_of_the_head(optimizers):
 def test_sgd_update_follows_the_gradient_2_0e_6_against_2_9_percent(optimizers):
     sgd = optimizers["sgd"]
     assert f"{sgd['first_update']:.1e}" == "2.0e-06" and round(100 * sgd["last_update"], 1) == 2.9
-    assert 0.1 < (sgd["first_update"] / sgd["last_update"]) / sgd["gradient_ratio"] < 10  # same order as the gradient ratio
+    assert (
+        0.1 < (sgd["first_update"] / sgd["last_update"]) / sgd["gradient_ratio"] < 10
+    )  # same order as the gradient ratio
 
 
 def test_adam_moves_the_first_layer_6_9_percent_and_the_head_2_6(optimizers):

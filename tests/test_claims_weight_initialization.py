@@ -1,18 +1,28 @@
 """Each measurable sentence of docs/weight-initialization.md, asserted."""
 
+import itertools
 import math
 
 import pytest
 import torch
+from pages import figure_args
 
 from gradprobe.experiments.weight_initialization import (
-    RELU_NET, SIGMOID_NET, TANH_NET, clusters, first_layer_gradient_share, layer_statistics, per_layer_factor,
-    relu_statistics, sigmoid_training, tanh_variances, weight_gradient_report,
+    RELU_NET,
+    SIGMOID_NET,
+    TANH_NET,
+    clusters,
+    first_layer_gradient_share,
+    layer_statistics,
+    per_layer_factor,
+    relu_statistics,
+    sigmoid_training,
+    tanh_variances,
+    weight_gradient_report,
 )
 from gradprobe.experiments.weight_initialization_orthogonal import DEPTHS, WIDTH, by_depth, singular_values
 from gradprobe.experiments.weight_initialization_orthogonal import weights as orthogonal_weights
 from gradprobe.models import mlp
-from pages import figure_args
 
 
 @pytest.fixture(scope="module")
@@ -51,14 +61,14 @@ def test_standard_init_tanh_activations_shrink_0_31_per_layer_from_0_32_to_0_003
     act = tanh["standard"]["activation"]
     assert round(factor(act), 2) == 0.31 and abs(factor(act) - 1 / 3) < 0.03  # "close to 1/3"
     assert round(act[0], 2) == 0.32 and round(act[-1], 4) == 0.0030
-    assert all(a > b for a, b in zip(act, act[1:]))
+    assert all(a > b for a, b in itertools.pairwise(act))
 
 
 def test_standard_init_gradient_shrinks_3_7_per_layer_and_layer_one_gets_1_195(tanh):
     grad = tanh["standard"]["preactivation_grad"]
     assert round(factor(grad), 1) == 3.7
     assert round(grad[-1] / grad[0]) == 195
-    assert all(a < b for a, b in zip(grad, grad[1:]))
+    assert all(a < b for a, b in itertools.pairwise(grad))
 
 
 def test_standard_init_weight_gradients_are_level_and_grad_norms_says_healthy(tanh):
@@ -86,14 +96,16 @@ def test_xavier_factors_0_68_and_1_75_and_layer_one_gets_a_ninth(tanh):
 def test_the_inputs_have_variance_2():
     x, _ = clusters(256, TANH_NET["inputs"])
     assert round(x.var().item(), 1) == 2.0
-    assert layer_statistics(init="xavier", input_variance=2.0, **TANH_NET) == layer_statistics(init="xavier", **TANH_NET)
+    assert layer_statistics(init="xavier", input_variance=2.0, **TANH_NET) == layer_statistics(
+        init="xavier", **TANH_NET
+    )
 
 
 def test_xavier_result_depends_on_the_input_variance():
     variances = [0.25, 0.5, 1.0, 2.0]
     xavier = [1 / s for s in first_layer_gradient_share("xavier", variances)]
     assert [round(v, 1) for v in (xavier[0], xavier[2], xavier[3])] == [2.7, 6.0, 9.3]
-    assert all(a < b for a, b in zip(xavier, xavier[1:]))  # larger inputs, more lost per layer
+    assert all(a < b for a, b in itertools.pairwise(xavier))  # larger inputs, more lost per layer
     standard = [1 / s for s in first_layer_gradient_share("standard", variances)]
     assert round(standard[0]) == 101 and round(standard[-1]) == 195
     assert all(s > 10 * x for s, x in zip(standard, xavier))  # "far closer to level at every input scale"
@@ -117,7 +129,7 @@ def test_xavier_halves_both_directions_per_relu_layer(relu):
     assert round(factor(act), 2) == 0.50 and round(factor(grad), 2) == 2.01
     assert round(act[0], 2) == 0.68 and 0.5e-9 < act[-1] < 1.5e-9  # "from 0.68 to 10^-9"
     assert round(grad[0] / grad[-1] / 1e-9) == 2  # "about 2 x 10^-9"
-    assert grad[0] / grad[-1] == pytest.approx(2 ** -29, rel=0.15)  # a factor of 2 over each of 29 steps
+    assert grad[0] / grad[-1] == pytest.approx(2**-29, rel=0.15)  # a factor of 2 over each of 29 steps
 
 
 def test_pytorch_default_loses_22_orders_and_activations_level_off_on_the_bias(relu):

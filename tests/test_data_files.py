@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from pages import LANGUAGES, ROOT, all_pages
 
 DATA_FILES = [ROOT / "mkdocs.yml", ROOT / "docs" / "figures.yml", *sorted((ROOT / "i18n").glob("*.yml"))]
@@ -21,13 +20,15 @@ class UniqueKeyLoader(yaml.SafeLoader):
             key = self.construct_object(key_node, deep=deep)
             if key in seen:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"key {key!r} repeated (first at line {seen[key] + 1})", key_node.start_mark)
+                    None, None, f"key {key!r} repeated (first at line {seen[key] + 1})", key_node.start_mark
+                )
             seen[key] = key_node.start_mark.line
         return super().construct_mapping(node, deep)
 
 
 UniqueKeyLoader.add_multi_constructor(  # mkdocs.yml's !!python/... tags: read as plain nodes, not run
-    "tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    "tag:yaml.org,2002:python/", lambda loader, suffix, node: None
+)
 
 
 def load(path: Path) -> dict:
@@ -49,8 +50,10 @@ TEXTS = load(ROOT / "i18n" / "figures.yml")
 
 
 def test_every_figure_has_texts_in_every_language_and_every_text_a_figure():
-    assert set(TEXTS) == set(SPECS), (f"only in docs/figures.yml: {sorted(set(SPECS) - set(TEXTS))}; "
-                                      f"only in i18n/figures.yml: {sorted(set(TEXTS) - set(SPECS))}")
+    assert set(TEXTS) == set(SPECS), (
+        f"only in docs/figures.yml: {sorted(set(SPECS) - set(TEXTS))}; "
+        f"only in i18n/figures.yml: {sorted(set(TEXTS) - set(SPECS))}"
+    )
     for figure_id, by_language in TEXTS.items():
         assert set(by_language) == set(LANGUAGES), f"i18n/figures.yml: {figure_id} has languages {sorted(by_language)}"
         english = by_language[LANGUAGES[0]]
@@ -60,9 +63,17 @@ def test_every_figure_has_texts_in_every_language_and_every_text_a_figure():
 
 
 def test_every_figure_is_shown_on_a_page_and_every_page_figure_exists():
-    shown = {src.removeprefix("figures/").removesuffix(".svg") for page in all_pages() for src in page.images()
-             if src.startswith("figures/")}
-    shown |= {src.rsplit("/", 1)[-1].removesuffix(".svg") for page in all_pages() for src in page.images()
-              if "/figures/" in src}
+    shown = {
+        src.removeprefix("figures/").removesuffix(".svg")
+        for page in all_pages()
+        for src in page.images()
+        if src.startswith("figures/")
+    }
+    shown |= {
+        src.rsplit("/", 1)[-1].removesuffix(".svg")
+        for page in all_pages()
+        for src in page.images()
+        if "/figures/" in src
+    }
     assert shown - set(SPECS) == set(), f"pages show figures that docs/figures.yml lacks: {sorted(shown - set(SPECS))}"
     assert set(SPECS) - shown == set(), f"figures no page shows: {sorted(set(SPECS) - shown)}"

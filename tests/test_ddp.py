@@ -47,7 +47,7 @@ def train_steps(model: torch.nn.Module, watched: torch.nn.Module, shard) -> torc
 def worker(rank: int, port: int, out: str) -> None:
     dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=WORLD_SIZE)
     results: dict[str, object] = {}
-    shard = lambda batch: batch.chunk(WORLD_SIZE)[rank]  # noqa: E731
+    shard = lambda batch: batch.chunk(WORLD_SIZE)[rank]
     for view in (False, True):
         for prefix in ("", "module, "):
             model = DistributedDataParallel(make_model(), gradient_as_bucket_view=view)

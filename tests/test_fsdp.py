@@ -34,8 +34,13 @@ def global_batches() -> list[torch.Tensor]:
     return [torch.randn(12, 5, generator=generator) for _ in range(STEPS)]
 
 
-def train(model: nn.Module, clip: Callable[[], object], shard: Callable[[torch.Tensor], torch.Tensor],
-          watched: bool, optimizer_mode: bool) -> dict | None:
+def train(
+    model: nn.Module,
+    clip: Callable[[], object],
+    shard: Callable[[torch.Tensor], torch.Tensor],
+    watched: bool,
+    optimizer_mode: bool,
+) -> dict | None:
     """STEPS SGD steps on shard(global batch), clipped when optimizer_mode; what watch recorded, if watched."""
     optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
     steps = global_batches()
@@ -63,8 +68,9 @@ def fsdp1(use_orig_params: bool) -> tuple[nn.Module, Callable[[], object]]:
     model = make_model()
     inner = model.blocks[1]  # its own flat parameter; the root's holds every other layer's parameters
     policy = partial(lambda_auto_wrap_policy, lambda_fn=lambda module: module is inner)
-    wrapped = FullyShardedDataParallel(model, auto_wrap_policy=policy, use_orig_params=use_orig_params,
-                                       device_id=torch.device("cpu"))
+    wrapped = FullyShardedDataParallel(
+        model, auto_wrap_policy=policy, use_orig_params=use_orig_params, device_id=torch.device("cpu")
+    )
     return wrapped, lambda: wrapped.clip_grad_norm_(MAX_NORM)
 
 
@@ -73,8 +79,11 @@ def fsdp2(hybrid: bool) -> tuple[nn.Module, Callable[[], object]]:
     from torch.distributed.fsdp import fully_shard
 
     # hybrid: each rank a replica of its own, holding whole gradients; a sum over the whole mesh would double them
-    mesh = (init_device_mesh("cpu", (WORLD_SIZE, 1), mesh_dim_names=("replicate", "shard")) if hybrid
-            else init_device_mesh("cpu", (WORLD_SIZE,)))
+    mesh = (
+        init_device_mesh("cpu", (WORLD_SIZE, 1), mesh_dim_names=("replicate", "shard"))
+        if hybrid
+        else init_device_mesh("cpu", (WORLD_SIZE,))
+    )
     model = make_model()
     for block in model.blocks:
         fully_shard(block, mesh=mesh)
@@ -82,8 +91,12 @@ def fsdp2(hybrid: bool) -> tuple[nn.Module, Callable[[], object]]:
     return model, lambda: torch.nn.utils.clip_grad_norm_(model.parameters(), MAX_NORM)
 
 
-VARIANTS = {"fsdp1": lambda: fsdp1(False), "fsdp1 orig_params": lambda: fsdp1(True),
-            "fsdp2": lambda: fsdp2(False), "hsdp2": lambda: fsdp2(True)}
+VARIANTS = {
+    "fsdp1": lambda: fsdp1(False),
+    "fsdp1 orig_params": lambda: fsdp1(True),
+    "fsdp2": lambda: fsdp2(False),
+    "hsdp2": lambda: fsdp2(True),
+}
 
 
 def worker(rank: int, rendezvous: str, out: str) -> None:
@@ -145,8 +158,9 @@ def no_sync(model: nn.Module) -> Iterator[None]:
     model.set_requires_gradient_sync(True)  # type: ignore[operator]
 
 
-def accumulate_without_sync_then_with(model: nn.Module, shard: Callable[[torch.Tensor], torch.Tensor],
-                                      watched: bool) -> dict | None:
+def accumulate_without_sync_then_with(
+    model: nn.Module, shard: Callable[[torch.Tensor], torch.Tensor], watched: bool
+) -> dict | None:
     """Two passes, the first without sync; what watch recorded, if watched."""
     first, second = global_batches()[:2]
     with gradprobe.watch(model) if watched else nullcontext() as history:  # type: ignore[attr-defined]
@@ -179,9 +193,11 @@ def fsdp2_on_the_blocks_only() -> nn.Module:
     return model
 
 
-REFUSED = {"tensor parallel": (tensor_parallel, "DTensor parameters without fully_shard", "head.weight"),
-           "fsdp1 ignored": (fsdp1_ignoring_the_head, "not sharded by FSDP", "head.weight"),
-           "fsdp2 partial": (fsdp2_on_the_blocks_only, "apply fully_shard to the root", "head.weight")}
+REFUSED = {
+    "tensor parallel": (tensor_parallel, "DTensor parameters without fully_shard", "head.weight"),
+    "fsdp1 ignored": (fsdp1_ignoring_the_head, "not sharded by FSDP", "head.weight"),
+    "fsdp2 partial": (fsdp2_on_the_blocks_only, "apply fully_shard to the root", "head.weight"),
+}
 
 
 def refusal(build: tuple) -> str:
@@ -223,12 +239,12 @@ def test_every_rank_records_the_norms_of_one_process_on_the_global_batch(ranks, 
         recorded = rank[f"{name}, optimizer={optimizer_mode}"]
         assert recorded["layers"] == reference["layers"]  # named as in the unwrapped model
         assert recorded["steps"] == reference["steps"] == list(range(STEPS))
-        torch.testing.assert_close(torch.tensor(recorded["norms"]), torch.tensor(reference["norms"]),
-                                   rtol=1e-6, atol=0)
+        torch.testing.assert_close(torch.tensor(recorded["norms"]), torch.tensor(reference["norms"]), rtol=1e-6, atol=0)
         for column in ("total", "pre_clip_total", "clipped"):  # None (not an optimizer step) as NaN
             values = [[math.nan if v is None else v for v in row[column]] for row in (recorded, reference)]
-            torch.testing.assert_close(*[torch.tensor(v, dtype=torch.float64) for v in values],
-                                       rtol=1e-6, atol=0, equal_nan=True, msg=column)
+            torch.testing.assert_close(
+                *[torch.tensor(v, dtype=torch.float64) for v in values], rtol=1e-6, atol=0, equal_nan=True, msg=column
+            )
     if optimizer_mode:  # the check has teeth: clipping changed some steps and not others
         assert 0 < sum(reference["clipped"]) < STEPS
 
@@ -278,8 +294,10 @@ def test_what_cannot_be_measured_is_refused_naming_the_parameter(ranks, name):
 def test_deepspeed_partitioned_parameters_are_refused_by_name():
     model = nn.Sequential(nn.Linear(4, 4), nn.Linear(4, 1))
     model[1].weight.ds_id = 0  # what DeepSpeed ZeRO-3 puts on the parameters it partitions
-    with (pytest.raises(gradprobe.ShardedModelError, match=r"DeepSpeed ZeRO.*'1\.weight'.*DistributedDataParallel"),
-          gradprobe.watch(model)):
+    with (
+        pytest.raises(gradprobe.ShardedModelError, match=r"DeepSpeed ZeRO.*'1\.weight'.*DistributedDataParallel"),
+        gradprobe.watch(model),
+    ):
         pass
     with pytest.raises(gradprobe.ShardedModelError, match=r"DeepSpeed ZeRO.*'1\.weight'"):
         gradprobe.grad_norms(model)

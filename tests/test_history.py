@@ -55,7 +55,7 @@ def test_loading_something_else_is_a_clear_error(tmp_path):
     (tmp_path / "x.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(ValueError, match="is not a gradprobe history CSV"):
         GradHistory.load(tmp_path / "x.csv")
-    with pytest.raises(ValueError, match="use a .json or .csv file name"):
+    with pytest.raises(ValueError, match=r"use a \.json or \.csv file name"):
         GradHistory(["a"]).save(tmp_path / "x.txt")
 
 
@@ -106,12 +106,23 @@ def test_top_must_be_a_positive_int():
         deep_report().table(top=0)
 
 
-@pytest.mark.parametrize("env, lang, address", [
-    ({}, None, "https://gradient-glossary.github.io/gradient-glossary/vanishing-gradient/#fixes"),
-    ({"LANG": "ru_RU.UTF-8"}, None, "https://gradient-glossary.github.io/gradient-glossary/ru/vanishing-gradient/#fixes"),
-    ({"LANG": "C.UTF-8", "LANGUAGE": "pt_BR:pt"}, None, "/gradient-glossary/pt/vanishing-gradient/#fixes"),
-    ({"LANG": "ru_RU.UTF-8"}, "tr", "https://gradient-glossary.github.io/gradient-glossary/tr/vanishing-gradient/#fixes"),
-])
+@pytest.mark.parametrize(
+    "env, lang, address",
+    [
+        ({}, None, "https://gradient-glossary.github.io/gradient-glossary/vanishing-gradient/#fixes"),
+        (
+            {"LANG": "ru_RU.UTF-8"},
+            None,
+            "https://gradient-glossary.github.io/gradient-glossary/ru/vanishing-gradient/#fixes",
+        ),
+        ({"LANG": "C.UTF-8", "LANGUAGE": "pt_BR:pt"}, None, "/gradient-glossary/pt/vanishing-gradient/#fixes"),
+        (
+            {"LANG": "ru_RU.UTF-8"},
+            "tr",
+            "https://gradient-glossary.github.io/gradient-glossary/tr/vanishing-gradient/#fixes",
+        ),
+    ],
+)
 def test_a_verdict_links_to_its_fixes_in_the_users_language(monkeypatch, env, lang, address):
     for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(variable, raising=False)

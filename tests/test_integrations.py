@@ -33,13 +33,15 @@ def dataset(rows: int = 16) -> torch.utils.data.TensorDataset:
 # --- Lightning ----------------------------------------------------------------------------------------------
 
 
-def lightning_run(package: str, precision: str, clip: float | None, thresholds: Thresholds, depth: int | None,
-                  tmp_path: Path):
+def lightning_run(
+    package: str, precision: str, clip: float | None, thresholds: Thresholds, depth: int | None, tmp_path: Path
+):
     """Four optimizer steps of two micro-batches; the module records its own norms where Lightning clips."""
     pl = importlib.import_module(package)
     loggers, plugins = (importlib.import_module(f"{package}.{part}") for part in ("loggers", "plugins"))
-    integration = importlib.import_module("gradprobe.integrations."
-                                          + ("lightning" if package == "lightning.pytorch" else "pytorch_lightning"))
+    integration = importlib.import_module(
+        "gradprobe.integrations." + ("lightning" if package == "lightning.pytorch" else "pytorch_lightning")
+    )
 
     class Tiny(pl.LightningModule):
         def __init__(self) -> None:
@@ -70,27 +72,42 @@ def lightning_run(package: str, precision: str, clip: float | None, thresholds: 
         extra, precision = [plugins.MixedPrecision("16-mixed", "cpu")], None
     callback = integration.GradProbeCallback(every=1, depth=depth, thresholds=thresholds)
     module = Tiny()
-    trainer = pl.Trainer(max_steps=4, accelerator="cpu", precision=precision, plugins=extra,
-                         gradient_clip_val=clip, accumulate_grad_batches=2, log_every_n_steps=1,
-                         logger=loggers.CSVLogger(tmp_path), callbacks=[callback], enable_progress_bar=False,
-                         enable_checkpointing=False, enable_model_summary=False)
+    trainer = pl.Trainer(
+        max_steps=4,
+        accelerator="cpu",
+        precision=precision,
+        plugins=extra,
+        gradient_clip_val=clip,
+        accumulate_grad_batches=2,
+        log_every_n_steps=1,
+        logger=loggers.CSVLogger(tmp_path),
+        callbacks=[callback],
+        enable_progress_bar=False,
+        enable_checkpointing=False,
+        enable_model_summary=False,
+    )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", GradientWarning)
         trainer.fit(module, torch.utils.data.DataLoader(dataset(), batch_size=2))
     with open(Path(trainer.logger.log_dir) / "metrics.csv", newline="") as f:
-        rows = [{k: float(v) for k, v in row.items() if v and (k.startswith("gradprobe/") or k == "step")}
-                for row in csv.DictReader(f)]
+        rows = [
+            {k: float(v) for k, v in row.items() if v and (k.startswith("gradprobe/") or k == "step")}
+            for row in csv.DictReader(f)
+        ]
     logged = {int(row.pop("step")): row for row in rows if len(row) > 1}  # the rows gradprobe wrote
     warned = [str(w.message) for w in caught if issubclass(w.category, GradientWarning)]
     return callback, module, logged, warned
 
 
-@pytest.mark.parametrize("package,precision,clip,exploding", [
-    ("lightning.pytorch", "bf16-mixed", CLIP, False),
-    ("lightning.pytorch", "32-true", None, True),
-    ("lightning.pytorch", "16-mixed", CLIP, False),
-    ("pytorch_lightning", "32-true", CLIP, False),
-])
+@pytest.mark.parametrize(
+    "package,precision,clip,exploding",
+    [
+        ("lightning.pytorch", "bf16-mixed", CLIP, False),
+        ("lightning.pytorch", "32-true", None, True),
+        ("lightning.pytorch", "16-mixed", CLIP, False),
+        ("pytorch_lightning", "32-true", CLIP, False),
+    ],
+)
 def test_lightning_logs_what_the_optimizer_applies(package, precision, clip, exploding, tmp_path):
     # exploding: a threshold under the norms these steps reach, so every step is "exploding" and warns once
     thresholds = Thresholds(exploding_norm=1.0) if exploding else Thresholds()
@@ -131,7 +148,7 @@ def test_lightning_callback_rejects_bad_options_and_reads_nothing_before_trainin
     with pytest.raises(ValueError, match="depth must be a positive integer"):
         GradProbeCallback(depth=0)
     with pytest.raises(RuntimeError, match="recorded nothing yet"):
-        GradProbeCallback().history
+        _ = GradProbeCallback().history
 
 
 # --- transformers.Trainer -----------------------------------------------------------------------------------
@@ -152,16 +169,34 @@ def hf_run(tmp_path_factory):
             self.received.append({**logs, "step": state.global_step})
 
     torch.manual_seed(0)
-    config = transformers.BertConfig(vocab_size=50, hidden_size=8, num_hidden_layers=2, num_attention_heads=2,
-                                     intermediate_size=16, max_position_embeddings=16, num_labels=2)
+    config = transformers.BertConfig(
+        vocab_size=50,
+        hidden_size=8,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=16,
+        max_position_embeddings=16,
+        num_labels=2,
+    )
     model = transformers.BertForSequenceClassification(config)
     g = torch.Generator().manual_seed(1)
-    data = [{"input_ids": ids, "labels": label}
-            for ids, label in zip(torch.randint(0, 50, (12, 6), generator=g), torch.randint(0, 2, (12,), generator=g))]
+    data = [
+        {"input_ids": ids, "labels": label}
+        for ids, label in zip(torch.randint(0, 50, (12, 6), generator=g), torch.randint(0, 2, (12,), generator=g))
+    ]
     args = transformers.TrainingArguments(
-        output_dir=str(tmp_path_factory.mktemp("hf")), per_device_train_batch_size=2, gradient_accumulation_steps=2,
-        max_steps=3, max_grad_norm=CLIP, logging_steps=1, learning_rate=1e-3, report_to=[], save_strategy="no",
-        disable_tqdm=True, use_cpu=True)
+        output_dir=str(tmp_path_factory.mktemp("hf")),
+        per_device_train_batch_size=2,
+        gradient_accumulation_steps=2,
+        max_steps=3,
+        max_grad_norm=CLIP,
+        logging_steps=1,
+        learning_rate=1e-3,
+        report_to=[],
+        save_strategy="no",
+        disable_tqdm=True,
+        use_cpu=True,
+    )
     capture = Capture()
     trainer = transformers.Trainer(model=model, args=args, train_dataset=data, callbacks=[capture])
     probe = GradProbeCallback(trainer, depth=4)
@@ -188,7 +223,7 @@ def test_huggingface_logs_the_norm_the_trainer_clipped(hf_run):
 def test_huggingface_callback_needs_the_trainer():
     from gradprobe.integrations.huggingface import GradProbeCallback
 
-    with pytest.raises(TypeError, match="expected a transformers.Trainer"):
+    with pytest.raises(TypeError, match=r"expected a transformers\.Trainer"):
         GradProbeCallback(None)
 
 

@@ -12,11 +12,10 @@ from types import SimpleNamespace
 import markdown
 import pytest
 from mkdocs.config import load_config
-
 from pages import ROOT, all_pages
 
 sys.path.insert(0, str(ROOT / "hooks"))
-import mathml  # noqa: E402
+import mathml
 
 MD_PAGES = [p for p in all_pages() if p.path.suffix == ".md"]
 
@@ -57,7 +56,7 @@ def test_a_prime_is_a_superscript_of_what_it_follows(to_html):
 def test_punctuation_and_suffixes_stay_glued_to_inline_math(to_html):
     html = to_html(r"so \(x = 1\). Then \(n\)'nin, and \(y\) alone")
     assert html.count('<span class="math-glued">') == 2
-    assert '</math>.</span>' in html and "</math>'nin,</span>" in html
+    assert "</math>.</span>" in html and "</math>'nin,</span>" in html
     assert html.count("<math") == 3
 
 
@@ -66,18 +65,23 @@ def test_display_math_gets_its_own_box(to_html):
     assert html.startswith('<div class="math"><math display="block"')
 
 
-@pytest.mark.parametrize("latex, message", [
-    (r"\frac{1", "expected '}'"),
-    (r"\notacommand x", "Unsupported function name: \\notacommand"),
-])
+@pytest.mark.parametrize(
+    "latex, message",
+    [
+        (r"\frac{1", "expected '}'"),
+        (r"\notacommand x", "Unsupported function name: \\notacommand"),
+    ],
+)
 def test_bad_tex_fails_the_build_naming_page_and_formula(to_html, latex, message):
-    with pytest.raises(ValueError, match="docs/broken.md: cannot render formula") as error:
+    with pytest.raises(ValueError, match=r"docs/broken\.md: cannot render formula") as error:
         to_html(f"\\({latex}\\)", "docs/broken.md")
     assert message in str(error.value) and latex in str(error.value).replace("\\\\", "\\")
 
 
 def test_unrendered_finds_tex_and_broken_mathml_but_not_code():
     assert mathml.unrendered(r"<p>\(x\) and $$y$$</p>") == ["\\(", "\\)", "$$", "$$"]
-    assert mathml.unrendered("<math><mi>&amp;</mi><mspace linebreak=\"newline\"></mspace></math>") == [
-        "<mi>&amp;</mi>", 'linebreak="newline"']
+    assert mathml.unrendered('<math><mi>&amp;</mi><mspace linebreak="newline"></mspace></math>') == [
+        "<mi>&amp;</mi>",
+        'linebreak="newline"',
+    ]
     assert mathml.unrendered(r"<p>formulas between <code>\(</code> and <code>$$</code></p>") == []

@@ -10,8 +10,14 @@ from gradprobe.models import mlp, sequence_model
 
 def cnn() -> nn.Module:
     return nn.Sequential(
-        nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(),
-        nn.Conv2d(8, 16, 3, stride=2), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(16, 5),
+        nn.Conv2d(3, 8, 3, padding=1),
+        nn.BatchNorm2d(8),
+        nn.ReLU(),
+        nn.Conv2d(8, 16, 3, stride=2),
+        nn.ReLU(),
+        nn.AdaptiveAvgPool2d(1),
+        nn.Flatten(),
+        nn.Linear(16, 5),
     )
 
 
@@ -32,7 +38,8 @@ def test_per_layer_norms_add_up_to_torch_total_norm(name):
     grads = [p.grad for p in model.parameters()]
     assert report.total_norm == pytest.approx(torch.nn.utils.get_total_norm(grads).item(), rel=1e-6)
     assert math.sqrt(sum(v * v for v in report.norms)) == pytest.approx(
-        torch.nn.utils.clip_grad_norm_(model.parameters(), math.inf, norm_type=2.0).item(), rel=1e-6)
+        torch.nn.utils.clip_grad_norm_(model.parameters(), math.inf, norm_type=2.0).item(), rel=1e-6
+    )
 
 
 def test_layers_are_named_like_named_modules_in_forward_order():
@@ -68,7 +75,7 @@ def test_a_frozen_model_is_a_clear_error():
 
 
 def test_not_a_module_is_a_clear_error():
-    with pytest.raises(TypeError, match="expected a torch.nn.Module, got list"):
+    with pytest.raises(TypeError, match=r"expected a torch\.nn\.Module, got list"):
         gradprobe.grad_norms([nn.Linear(2, 2)])
 
 

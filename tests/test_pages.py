@@ -11,13 +11,17 @@ import difflib
 import re
 
 import pytest
-
 from pages import DEFAULT, INCLUDE, ROOT, TRANSLATIONS, Page, all_pages, english_pages, termbase, uses_term
 
 PAGES = all_pages()
 ENGLISH = english_pages()
-PAIRS = [(page, lang) for page in ENGLISH if not page.english_only for lang in TRANSLATIONS
-         if page.translation(lang).is_file()]
+PAIRS = [
+    (page, lang)
+    for page in ENGLISH
+    if not page.english_only
+    for lang in TRANSLATIONS
+    if page.translation(lang).is_file()
+]
 
 
 def pair_id(pair) -> str:
@@ -26,20 +30,25 @@ def pair_id(pair) -> str:
 
 @pytest.mark.parametrize("page", [p for p in PAGES if p.path.suffix == ".md"], ids=lambda p: p.rel)
 def test_every_code_fence_is_an_include_of_an_existing_file_or_section(page: Page):
-    for line, syntax, code in page.code_blocks():
+    for line, _syntax, code in page.code_blocks():
         lines = [x for x in code.splitlines() if x.strip()]
         assert lines, f"{page.rel}:{line}: empty code block"
         for text in lines:
             match = INCLUDE.match(text)
-            assert match, (f"{page.rel}:{line}: code on a page must be included from snippets/ or src/ "
-                           f"(--8<-- \"file\"), found inline code: {text!r}")
+            assert match, (
+                f"{page.rel}:{line}: code on a page must be included from snippets/ or src/ "
+                f'(--8<-- "file"), found inline code: {text!r}'
+            )
             source = ROOT / match["path"]
             assert source.is_file(), f"{page.rel}:{line}: included file {match['path']} does not exist"
             assert match["path"].startswith(("snippets/", "src/gradprobe/", "benchmarks/")), (
-                f"{page.rel}:{line}: include tested code from snippets/, src/gradprobe/ or benchmarks/, not {match['path']}")
+                f"{page.rel}:{line}: include tested code from snippets/, src/gradprobe/ or benchmarks/, "
+                f"not {match['path']}"
+            )
             if match["section"]:
                 assert f"--8<-- [start:{match['section']}]" in source.read_text(encoding="utf-8"), (
-                    f"{page.rel}:{line}: {match['path']} has no section '{match['section']}'")
+                    f"{page.rel}:{line}: {match['path']} has no section '{match['section']}'"
+                )
 
 
 @pytest.mark.parametrize("page", [p for p in PAGES if p.path.suffix == ".md"], ids=lambda p: p.rel)
@@ -48,8 +57,7 @@ def test_no_code_outside_fences(page: Page):
     assert not indented, f"{page.rel}: indented code block found: {indented}"
 
 
-@pytest.mark.parametrize("page", [p for p in PAGES if p.language in TRANSLATIONS],
-                         ids=lambda p: p.rel)
+@pytest.mark.parametrize("page", [p for p in PAGES if p.language in TRANSLATIONS], ids=lambda p: p.rel)
 def test_every_translation_has_its_english_page(page: Page):
     english = page.translation(DEFAULT)
     assert english.is_file(), f"{page.rel} translates {english.relative_to(ROOT)}, which does not exist"
@@ -79,7 +87,8 @@ def test_translation_changes_only_prose(pair, what):
     english, theirs = read(page), read(translated)
     assert theirs == english, (
         f"{translated.rel}: the {what} must be those of {page.rel}, in the same order "
-        f"(- only in English, + only in the translation):\n{differences(english, theirs)}")
+        f"(- only in English, + only in the translation):\n{differences(english, theirs)}"
+    )
 
 
 @pytest.mark.parametrize("pair", [p for p in PAIRS if p[0].path.suffix == ".ipynb"], ids=pair_id)
@@ -88,22 +97,31 @@ def test_translated_notebook_has_the_same_code_cells(pair):
     translated = Page(page.translation(lang))
     code = [c["source"] for c in page.notebook()["cells"] if c["cell_type"] == "code"]
     assert [c["source"] for c in translated.notebook()["cells"] if c["cell_type"] == "code"] == code, (
-        f"{translated.rel}: notebook code cells differ from {page.rel}; translate only Markdown cells")
+        f"{translated.rel}: notebook code cells differ from {page.rel}; translate only Markdown cells"
+    )
 
 
 TERMS = termbase()
 
 
-@pytest.mark.parametrize("pair", [p for p in PAIRS if any(e.get("page") == p[0].rel.removeprefix("docs/")
-                                                          for e in TERMS.values())], ids=pair_id)
+@pytest.mark.parametrize(
+    "pair",
+    [p for p in PAIRS if any(e.get("page") == p[0].rel.removeprefix("docs/") for e in TERMS.values())],
+    ids=pair_id,
+)
 def test_translation_uses_the_termbase_terms_of_its_concepts(pair):
     page, lang = pair
     translated = Page(page.translation(lang))
     text = translated.markdown().casefold()
-    missing = [entry[lang] for entry in TERMS.values()
-               if entry.get("page") == page.rel.removeprefix("docs/") and not uses_term(text, entry[lang])]
-    assert not missing, (f"{translated.rel} never uses the termbase term(s) {missing} for its concept(s): "
-                         "use them (any inflected form), or change i18n/termbase.yml for the whole site")
+    missing = [
+        entry[lang]
+        for entry in TERMS.values()
+        if entry.get("page") == page.rel.removeprefix("docs/") and not uses_term(text, entry[lang])
+    ]
+    assert not missing, (
+        f"{translated.rel} never uses the termbase term(s) {missing} for its concept(s): "
+        "use them (any inflected form), or change i18n/termbase.yml for the whole site"
+    )
 
 
 @pytest.mark.parametrize("page", [p for p in ENGLISH if p.path.suffix == ".md"], ids=lambda p: p.rel)

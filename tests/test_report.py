@@ -44,8 +44,10 @@ def test_table_lists_every_layer_then_the_summary():
     assert lines[0].split() == ["#", "layer", "grad", "norm"]
     assert lines[1].split() == ["0", "layer0", "1.00e-05"]
     assert lines[2].split() == ["1", "layer1", "2.00e+00"]
-    assert lines[3] == ("verdict: vanishing  (first/last = 5.0e-06): norms fall by 5e-06 from `layer1` down to "
-                        "`layer0`; see https://gradient-glossary.github.io/gradient-glossary/vanishing-gradient/#fixes")
+    assert lines[3] == (
+        "verdict: vanishing  (first/last = 5.0e-06): norms fall by 5e-06 from `layer1` down to "
+        "`layer0`; see https://gradient-glossary.github.io/gradient-glossary/vanishing-gradient/#fixes"
+    )
 
 
 def test_mismatched_or_empty_reports_are_rejected():

@@ -34,13 +34,13 @@ def test_step_grad_norms_does_not_underflow_in_float32():
 
 
 def test_step_grad_norms_errors_are_clear():
-    with pytest.raises(NoGradientError, match="requires_grad=True and call loss.backward"):
+    with pytest.raises(NoGradientError, match=r"requires_grad=True and call loss\.backward"):
         step_grad_norms(torch.zeros(2, 3, requires_grad=True))
     with pytest.raises(ValueError, match="time_dim 3 is out of range for a tensor of shape \\(2, 3\\)"):
         step_grad_norms(torch.zeros(2, 3), time_dim=3)
     with pytest.raises(ValueError, match="scalar"):
         step_grad_norms(torch.tensor(1.0))
-    with pytest.raises(TypeError, match="expected a torch.Tensor, got list"):
+    with pytest.raises(TypeError, match=r"expected a torch\.Tensor, got list"):
         step_grad_norms([1.0, 2.0])
 
 
@@ -69,7 +69,7 @@ def test_keep_gate_bias_opens_the_lstm_forget_gate():
 
 
 def test_keep_gate_bias_errors_are_clear():
-    with pytest.raises(TypeError, match="expected a torch.nn.LSTM or torch.nn.GRU, got RNN"):
+    with pytest.raises(TypeError, match=r"expected a torch\.nn\.LSTM or torch\.nn\.GRU, got RNN"):
         set_keep_gate_bias(nn.RNN(2, 3), 1.0)
     with pytest.raises(ValueError, match="bias=False"):
         set_keep_gate_bias(nn.LSTM(2, 3, bias=False), 1.0)

@@ -11,13 +11,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from pages import DEFAULT, LANGUAGES, ROOT, english_pages
 from sitekit.figures import figure_texts
 from sitekit.markdown import front_matter, page_title
 
 sys.path.insert(0, str(ROOT / "hooks"))
-import mathml  # noqa: E402
+import mathml
 
 pytestmark = pytest.mark.slow
 
@@ -31,10 +30,25 @@ def page_dir(site: Path, page_rel: str, lang: str) -> Path:
 
 PAGES = [p.rel for p in english_pages()]
 # The theme's and plugins' English interface strings (and the site's own) that must not show on a translated page
-ENGLISH_INTERFACE = ["Switch to dark mode", "Switch to light mode", "Permanent link", "Made with", "Built with",
-                     "Copy to clipboard", "Copied!", "Edit this page", "Back to top", "Skip to content",
-                     "Table of contents", "Initializing search", "Download this notebook", "Page not found",
-                     "Outdated translation", "from a clone of the repository", "Text CC BY"]
+ENGLISH_INTERFACE = [
+    "Switch to dark mode",
+    "Switch to light mode",
+    "Permanent link",
+    "Made with",
+    "Built with",
+    "Copy to clipboard",
+    "Copied!",
+    "Edit this page",
+    "Back to top",
+    "Skip to content",
+    "Table of contents",
+    "Initializing search",
+    "Download this notebook",
+    "Page not found",
+    "Outdated translation",
+    "from a clone of the repository",
+    "Text CC BY",
+]
 
 
 class Tags(HTMLParser):
@@ -72,12 +86,13 @@ def test_heading_ids_are_the_same_in_every_language(built_site, page, lang):
     def ids(language: str) -> list[str]:
         html = page_dir(built_site, page, language) / "index.html"
         return [a["id"] for t, a in tags(html) if re.fullmatch(r"h[1-6]", t) and a.get("id")]
+
     assert ids(lang) == ids(DEFAULT)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_notebooks_are_rendered_and_executed_in_every_language(built_site, lang):
-    html = (page_dir(built_site, "docs/notebooks/vanishing-gradient-by-depth.ipynb", lang) / "index.html")
+    html = page_dir(built_site, "docs/notebooks/vanishing-gradient-by-depth.ipynb", lang) / "index.html"
     text = html.read_text(encoding="utf-8")
     assert "jp-Notebook" in text, "notebook was not rendered by mkdocs-jupyter"
     assert '"cell_type"' not in text, "raw notebook JSON leaked into the page"
@@ -118,8 +133,15 @@ def test_no_page_loads_anything_from_another_host(built_site):
     external = []
     for html in built_site.rglob("*.html"):
         for tag, attrs in tags(html):
-            url = attrs.get("src") if tag in {"script", "img", "iframe"} else (
-                attrs.get("href") if tag == "link" and attrs.get("rel") in {"stylesheet", "preload", "icon"} else None)
+            url = (
+                attrs.get("src")
+                if tag in {"script", "img", "iframe"}
+                else (
+                    attrs.get("href")
+                    if tag == "link" and attrs.get("rel") in {"stylesheet", "preload", "icon"}
+                    else None
+                )
+            )
             if url and re.match(r"^(https?:)?//", url):
                 external.append(f"{html.relative_to(built_site)}: <{tag}> {url}")
     assert not external, "\n".join(external[:20])
@@ -129,8 +151,9 @@ def test_unicode_headings_get_readable_slugs():
     import markdown
     from pymdownx.slugs import slugify
 
-    html = markdown.markdown("## Почему градиент затухает", extensions=["toc"],
-                             extension_configs={"toc": {"slugify": slugify(case="lower")}})
+    html = markdown.markdown(
+        "## Почему градиент затухает", extensions=["toc"], extension_configs={"toc": {"slugify": slugify(case="lower")}}
+    )
     assert 'id="почему-градиент-затухает"' in html
 
 
@@ -143,16 +166,31 @@ def build_mini_site(tmp_path: Path, with_hook: bool) -> Path:
     (docs / "nb.ipynb").write_text(notebook)
     (docs / "nb.ru.ipynb").write_text(notebook)
     config = {
-        "site_name": "mini", "docs_dir": str(docs), "site_dir": str(tmp_path / "site"),
+        "site_name": "mini",
+        "docs_dir": str(docs),
+        "site_dir": str(tmp_path / "site"),
         "theme": {"name": "material", "font": False},
-        "plugins": [{"i18n": {"docs_structure": "suffix", "fallback_to_default": False, "languages": [
-            {"locale": "en", "default": True, "name": "English"}, {"locale": "ru", "name": "Русский"}]}},
-            {"mkdocs-jupyter": {"include": ["*.ipynb"], "execute": False}}],
+        "plugins": [
+            {
+                "i18n": {
+                    "docs_structure": "suffix",
+                    "fallback_to_default": False,
+                    "languages": [
+                        {"locale": "en", "default": True, "name": "English"},
+                        {"locale": "ru", "name": "Русский"},
+                    ],
+                }
+            },
+            {"mkdocs-jupyter": {"include": ["*.ipynb"], "execute": False}},
+        ],
         "hooks": [str(ROOT / "hooks/notebooks_i18n.py")] if with_hook else [],
     }
     (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True))
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(tmp_path / "mkdocs.yml")],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(tmp_path / "mkdocs.yml")],
+        check=True,
+        capture_output=True,
+    )
     return tmp_path / "site"
 
 
@@ -184,8 +222,10 @@ def test_internal_links_and_anchors_resolve_in_every_language(built_site):
                 continue
             path, _, fragment = href.partition("#")
             if path.startswith("/"):
-                broken.append(f"{html.relative_to(built_site)}: {href} (absolute: breaks where the site is served "
-                              "at another path)")
+                broken.append(
+                    f"{html.relative_to(built_site)}: {href} (absolute: breaks where the site is served "
+                    "at another path)"
+                )
                 continue
             target = (html.parent / path).resolve() if path else html
             if target.is_dir():
@@ -224,8 +264,10 @@ def test_sitemap_lists_every_page_with_its_alternates_in_every_language(built_si
 
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
     site_url = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)["site_url"]
-    entries = {u.findtext("s:loc", namespaces=ns): {a.get("hreflang"): a.get("href") for a in u.findall("x:link", ns)}
-               for u in ET.parse(built_site / "sitemap.xml").getroot().findall("s:url", ns)}
+    entries = {
+        u.findtext("s:loc", namespaces=ns): {a.get("hreflang"): a.get("href") for a in u.findall("x:link", ns)}
+        for u in ET.parse(built_site / "sitemap.xml").getroot().findall("s:url", ns)
+    }
     for page in PAGES:
         stem = page.removeprefix("docs/").rsplit(".", 1)[0]
         path = "" if stem == "index" else f"{stem}/"
@@ -246,8 +288,11 @@ def test_translated_pages_show_no_english_interface_string(built_site, lang):
 
 def test_search_titles_have_no_pilcrow(built_site):
     for lang in LANGUAGES:
-        index = json.loads((built_site / ("" if lang == DEFAULT else lang) / "search" / "search_index.json")
-                           .read_text(encoding="utf-8"))
+        index = json.loads(
+            (built_site / ("" if lang == DEFAULT else lang) / "search" / "search_index.json").read_text(
+                encoding="utf-8"
+            )
+        )
         titles = [d["title"] for d in index["docs"] if "¶" in d["title"]]
         assert not titles, f"{lang}: {titles}"
 
@@ -280,8 +325,9 @@ def test_translation_status_names_each_page_by_its_title_and_links_it(built_site
     for page in english_pages():
         if page.english_only:  # not translated, so not in the status table
             continue
-        title = page_title(page.path if lang == DEFAULT or not page.translation(lang).exists()
-                             else page.translation(lang))
+        title = page_title(
+            page.path if lang == DEFAULT or not page.translation(lang).exists() else page.translation(lang)
+        )
         assert title in links, f"{page.rel}: no link titled {title!r} in the {lang} table"
         target = (html.parent / links[title]).resolve()
         assert target == page_dir(built_site, page.rel, lang).resolve(), f"{title!r} links to {links[title]}"
@@ -293,10 +339,15 @@ def test_api_reference_is_in_every_language_with_its_stylesheet_there_only(built
     notices = yaml.safe_load((ROOT / "i18n" / "site.yml").read_text(encoding="utf-8"))["english_only"]
     for lang in LANGUAGES:
         html = (page_dir(built_site, "docs/api.md", lang) / "index.html").read_text(encoding="utf-8")
-        assert re.search(r'id="?gradprobe\.grad_norms[" >]', html) and re.search(r'id="?gradprobe\.watch\.watch[" >]', html)
+        assert re.search(r'id="?gradprobe\.grad_norms[" >]', html) and re.search(
+            r'id="?gradprobe\.watch\.watch[" >]', html
+        )
         title = re.escape(notices[lang]["title"])  # the HTML is minified: attribute quotes are optional
         assert bool(re.search(rf'<p class="?admonition-title"?>{title}</p>', html)) == (lang != DEFAULT)
-    linked = {html.relative_to(built_site).as_posix(): html.read_text(encoding="utf-8").count("_mkdocstrings.css")
-              for html in built_site.rglob("*.html")}
+    linked = {
+        html.relative_to(built_site).as_posix(): html.read_text(encoding="utf-8").count("_mkdocstrings.css")
+        for html in built_site.rglob("*.html")
+    }
     assert {page: n for page, n in linked.items() if n} == {
-        ("" if lang == DEFAULT else f"{lang}/") + "api/index.html": 1 for lang in LANGUAGES}
+        ("" if lang == DEFAULT else f"{lang}/") + "api/index.html": 1 for lang in LANGUAGES
+    }

@@ -5,32 +5,37 @@ from __future__ import annotations
 import sys
 
 import pytest
-
 from pages import ROOT
 
 sys.path.insert(0, str(ROOT / "hooks"))
-import language_switcher  # noqa: E402
-import minify  # noqa: E402
-import notebook_page  # noqa: E402
-import palette_css  # noqa: E402
-from sitekit.markdown import page_title  # noqa: E402
-from sitekit.markers import check_markers, marker  # noqa: E402
-from sitekit.notices import status_table  # noqa: E402
+import language_switcher
+import minify
+import notebook_page
+import palette_css
+from sitekit.markdown import page_title
+from sitekit.markers import check_markers, marker
+from sitekit.notices import status_table
 
 
 def test_head_alternates_go_but_the_body_keeps_its_links():
-    html = ('<head><link rel="alternate" href="../ru/page/" hreflang="ru"><link rel="next" href="../b/"></head>'
-            '<body><a href="../ru/page/" hreflang="ru" class="md-select__link">Русский</a></body>')
+    html = (
+        '<head><link rel="alternate" href="../ru/page/" hreflang="ru"><link rel="next" href="../b/"></head>'
+        '<body><a href="../ru/page/" hreflang="ru" class="md-select__link">Русский</a></body>'
+    )
     out = language_switcher.without_head_alternates(html)
     assert 'rel="alternate"' not in out
     assert '<link rel="next" href="../b/">' in out and 'class="md-select__link"' in out
 
 
 def test_only_unstyled_token_spans_are_unwrapped_and_only_in_code():
-    html = ('<p><span class="n">prose</span></p><pre><code><span class="k">def</span><span class="w"> </span>'
-            '<span class="n">f</span><span class="p">():</span></code></pre>')
-    assert minify.unwrap_plain_tokens(html) == ('<p><span class="n">prose</span></p><pre><code>'
-                                                '<span class="k">def</span> f<span class="p">():</span></code></pre>')
+    html = (
+        '<p><span class="n">prose</span></p><pre><code><span class="k">def</span><span class="w"> </span>'
+        '<span class="n">f</span><span class="p">():</span></code></pre>'
+    )
+    assert minify.unwrap_plain_tokens(html) == (
+        '<p><span class="n">prose</span></p><pre><code>'
+        '<span class="k">def</span> f<span class="p">():</span></code></pre>'
+    )
 
 
 def test_minified_page_keeps_preformatted_text():
@@ -39,11 +44,13 @@ def test_minified_page_keeps_preformatted_text():
     assert "<pre><code>x\n    y</code></pre>" in out and len(out) < len(html)
 
 
-NOTEBOOK = ('<style>.jp-Notebook{}</style><script>clipboard()</script><div class="jp-Notebook">'
-            '<div class="jp-Cell" id="cell-id=ab12"><h2 id="read">Read<a class="anchor-link" href="#read">¶</a></h2>'
-            '<div class="zeroclipboard-container"><clipboard-copy for="cell-1"><div>Copied!</div></clipboard-copy>'
-            '</div><div class="highlight-ipynb hl-python"><pre><span></span>x = 1\n</pre></div>'
-            '<div class="clipboard-copy-txt" id="cell-1">x = 1</div></div></div>')
+NOTEBOOK = (
+    '<style>.jp-Notebook{}</style><script>clipboard()</script><div class="jp-Notebook">'
+    '<div class="jp-Cell" id="cell-id=ab12"><h2 id="read">Read<a class="anchor-link" href="#read">¶</a></h2>'
+    '<div class="zeroclipboard-container"><clipboard-copy for="cell-1"><div>Copied!</div></clipboard-copy>'
+    '</div><div class="highlight-ipynb hl-python"><pre><span></span>x = 1\n</pre></div>'
+    '<div class="clipboard-copy-txt" id="cell-1">x = 1</div></div></div>'
+)
 
 
 def test_notebook_loses_inlined_assets_and_gets_theme_code_blocks_and_permalinks():
@@ -59,16 +66,19 @@ def test_notebook_hook_refuses_html_that_is_not_a_notebook():
         notebook_page.slim_notebook("<p>page</p>", "Permanent link")
 
 
-PALETTE = ("@media screen{[data-md-color-scheme=slate]{--a:1}}[data-md-color-primary=pink]{--b:2}"
-           "[data-md-color-primary=indigo],[data-md-color-primary=red]{--c:3}"
-           "@media screen and (min-width:60em){[data-md-color-accent=red] .x{--d:4}}/*# map */")
+PALETTE = (
+    "@media screen{[data-md-color-scheme=slate]{--a:1}}[data-md-color-primary=pink]{--b:2}"
+    "[data-md-color-primary=indigo],[data-md-color-primary=red]{--c:3}"
+    "@media screen and (min-width:60em){[data-md-color-accent=red] .x{--d:4}}/*# map */"
+)
 
 
 def test_palette_keeps_schemes_and_used_colours_only():
     used = palette_css.used_colours([{"scheme": "default"}, {"scheme": "slate", "accent": "deep orange"}])
     assert used == {"primary": {"indigo"}, "accent": {"indigo", "deep-orange"}}
-    assert palette_css.trim(PALETTE, used) == ("@media screen{[data-md-color-scheme=slate]{--a:1}}"
-                                               "[data-md-color-primary=indigo]{--c:3}")
+    assert palette_css.trim(PALETTE, used) == (
+        "@media screen{[data-md-color-scheme=slate]{--a:1}}[data-md-color-primary=indigo]{--c:3}"
+    )
 
 
 def test_palette_refuses_a_stylesheet_it_cannot_read():

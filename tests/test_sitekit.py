@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -10,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from sitekit import cache
 from sitekit.figures import figure_specs
 from sitekit.project import ROOT, Languages, english_source, languages, translation_path
+
+from sitekit import cache
 
 LANGS = Languages("en", ("en", "ru", "tr", "pt"))
 
@@ -39,7 +38,9 @@ def test_figure_args_are_the_experiments_own_defaults_unless_the_figure_picks_ot
     specs = figure_specs()
     assert specs["activation-functions-values"]["args"]["x"] == list(activation_functions.FIGURE_X)
     assert specs["weight-initialization-relu-gradients"]["args"] == {
-        "stat": "preactivation_grad", "layers": list(range(1, weight_initialization.RELU_NET["depth"] + 1))}
+        "stat": "preactivation_grad",
+        "layers": list(range(1, weight_initialization.RELU_NET["depth"] + 1)),
+    }
     assert all("args" in spec or "data" in spec for spec in specs.values())
 
 
@@ -53,7 +54,9 @@ def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (folder / "unused.py").write_text("X = 1\n", encoding="utf-8")
     (folder / "experiment.py").write_text(
         "from .helper import SCALE\nCALLS = []\n\n\ndef run(n=3):\n    CALLS.append(n)\n"
-        "    return {'a': [SCALE * i for i in range(n)]}\n", encoding="utf-8")
+        "    return {'a': [SCALE * i for i in range(n)]}\n",
+        encoding="utf-8",
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     return folder
 
@@ -87,29 +90,68 @@ def test_new_page_scaffolds_a_page_that_lints_tests_and_waits_for_its_translatio
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "src"), str(Path(cache.__file__).parents[1])])}
     env.pop("GLOSSARY_ROOT", None)
-    made = subprocess.run([sys.executable, "-m", "sitekit", "new-page", "layer-norm"], cwd=tmp_path, env=env,
-                          capture_output=True, text=True)
+    made = subprocess.run(
+        [sys.executable, "-m", "sitekit", "new-page", "layer-norm"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert made.returncode == 0, made.stderr
-    for rel in ("docs/layer-norm.md", "src/gradprobe/experiments/layer_norm.py", "snippets/layer_norm.py",
-                "snippets/layer_norm.out", "tests/test_claims_layer_norm.py"):
+    for rel in (
+        "docs/layer-norm.md",
+        "src/gradprobe/experiments/layer_norm.py",
+        "snippets/layer_norm.py",
+        "snippets/layer_norm.out",
+        "tests/test_claims_layer_norm.py",
+    ):
         assert f"created {rel}" in made.stdout
     assert "first/last = " in (tmp_path / "snippets" / "layer_norm.out").read_text(encoding="utf-8")
-    assert "      - residual-connections.md\n      - recurrent-networks.md\n      - gradient-clipping.md\n" \
-           "      - attention.md\n      - layer-norm.md\n" in (tmp_path / "mkdocs.yml").read_text(encoding="utf-8")
+    assert (
+        "      - residual-connections.md\n      - recurrent-networks.md\n      - gradient-clipping.md\n"
+        "      - attention.md\n      - layer-norm.md\n" in (tmp_path / "mkdocs.yml").read_text(encoding="utf-8")
+    )
 
-    again = subprocess.run([sys.executable, "-m", "sitekit", "new-page", "layer-norm"], cwd=tmp_path, env=env,
-                           capture_output=True, text=True)
+    again = subprocess.run(
+        [sys.executable, "-m", "sitekit", "new-page", "layer-norm"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert again.returncode != 0 and "exists already: docs/layer-norm.md" in again.stderr
-    wrong = subprocess.run([sys.executable, "-m", "sitekit", "new-page", "Layer_Norm"], cwd=tmp_path, env=env,
-                           capture_output=True, text=True)
+    wrong = subprocess.run(
+        [sys.executable, "-m", "sitekit", "new-page", "Layer_Norm"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert wrong.returncode != 0 and "not a page slug" in wrong.stderr
 
-    tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                            "tests/test_claims_layer_norm.py", "tests/test_pages.py", "-k", "layer_norm or layer-norm"],
-                           cwd=tmp_path, env={**env, "GLOSSARY_ROOT": str(tmp_path)}, capture_output=True, text=True)
+    tests = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_claims_layer_norm.py",
+            "tests/test_pages.py",
+            "-k",
+            "layer_norm or layer-norm",
+        ],
+        cwd=tmp_path,
+        env={**env, "GLOSSARY_ROOT": str(tmp_path)},
+        capture_output=True,
+        text=True,
+    )
     assert tests.returncode == 0, tests.stdout[-3000:]
     assert " passed" in tests.stdout
-    status = subprocess.run([sys.executable, "-m", "sitekit", "status"], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, check=True)
+    status = subprocess.run(
+        [sys.executable, "-m", "sitekit", "status"], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
+    )
     assert {"missing     ru  docs/layer-norm.ru.md", "missing     pt  docs/layer-norm.pt.md"} <= set(
-        status.stdout.splitlines())
+        status.stdout.splitlines()
+    )

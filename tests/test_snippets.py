@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, run_python
 from installed import extras_needed, wheel_metadata
 
@@ -19,8 +18,9 @@ RUN = [s for s in SCRIPTS if NOT_RUN_MARK not in s.read_text(encoding="utf-8")]
 
 
 @pytest.mark.parametrize("script", RUN, ids=lambda p: p.name)
-def test_snippet_output_matches_the_page(script: Path, tmp_path: Path, update_outputs: bool,
-                                         request: pytest.FixtureRequest):
+def test_snippet_output_matches_the_page(
+    script: Path, tmp_path: Path, update_outputs: bool, request: pytest.FixtureRequest
+):
     """Run as a reader runs it, from an empty folder: a snippet that needs no extra runs with gradprobe
     installed from its wheel and only its published dependencies; one that names an extra in its install
     line (``pip install "gradprobe[yolo]"``) runs in this environment, which has every extra."""
@@ -56,28 +56,43 @@ def test_install_command_installs_an_importable_gradprobe(command: Path, tmp_pat
     """Runs an install command as written, into a throw-away target, with the built wheel standing in for
     the index (and no dependencies): ``pip install gradprobe`` finds the package this tree builds."""
     target = tmp_path / "target"
-    env = {**os.environ, "PIP_TARGET": str(target), "PIP_NO_DEPS": "1", "PIP_FIND_LINKS": str(installed.wheel.parent),
-           "PIP_NO_INDEX": "1", "PIP_QUIET": "1", "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    env = {
+        **os.environ,
+        "PIP_TARGET": str(target),
+        "PIP_NO_DEPS": "1",
+        "PIP_FIND_LINKS": str(installed.wheel.parent),
+        "PIP_NO_INDEX": "1",
+        "PIP_QUIET": "1",
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+    }
     script = command.read_text(encoding="utf-8")
     subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=ROOT, env=env, check=True, timeout=300)
-    result = subprocess.run([sys.executable, "-c", "import gradprobe; print(gradprobe.__file__)"],
-                            env={**os.environ, "PYTHONPATH": str(target)}, cwd=tmp_path,
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", "import gradprobe; print(gradprobe.__file__)"],
+        env={**os.environ, "PYTHONPATH": str(target)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert result.stdout.startswith(str(target))
 
 
 def test_every_extra_a_page_or_snippet_names_exists(installed):
     """``pip install "gradprobe[x]"`` anywhere on the site or in a snippet names an extra the wheel provides."""
     provided = set(wheel_metadata(installed.wheel).metadata.get_all("Provides-Extra") or [])
-    named = {(path.relative_to(ROOT).as_posix(), extra)
-             for path in [*(ROOT / "docs").rglob("*.md"), *(ROOT / "snippets").iterdir()]
-             for extra in extras_needed(path.read_text(encoding="utf-8"))}
+    named = {
+        (path.relative_to(ROOT).as_posix(), extra)
+        for path in [*(ROOT / "docs").rglob("*.md"), *(ROOT / "snippets").iterdir()]
+        for extra in extras_needed(path.read_text(encoding="utf-8"))
+    }
     assert {extra for _, extra in named} >= {"yolo"}, "the YOLO page no longer names its extra"
     assert not {(path, extra) for path, extra in named if extra not in provided}
 
 
-@pytest.mark.parametrize("script", [s for s in sorted((ROOT / "snippets").glob("*.sh")) if s not in INSTALLS],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "script", [s for s in sorted((ROOT / "snippets").glob("*.sh")) if s not in INSTALLS], ids=lambda p: p.name
+)
 def test_shell_snippet_runs_in_a_copy_of_the_project(script: Path, tmp_path: Path):
     """Shell blocks on the pages (the translation commands) run as written, from a fresh copy of the repo."""
     for folder in ("docs", "snippets", "src", "i18n", "tests", "benchmarks", "hooks"):
@@ -88,6 +103,7 @@ def test_shell_snippet_runs_in_a_copy_of_the_project(script: Path, tmp_path: Pat
     subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
     env.pop("GLOSSARY_ROOT", None)
-    result = subprocess.run(["bash", "-euo", "pipefail", str(script)], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", str(script)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, f"{script.name} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"

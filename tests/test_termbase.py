@@ -13,7 +13,6 @@ import re
 
 import pytest
 import yaml
-
 from pages import FENCE, INLINE_CODE, LANGUAGES, ROOT, all_pages, termbase
 
 TERMS = termbase()
@@ -45,8 +44,10 @@ def variant(form: str) -> re.Pattern[str]:
 def texts(language: str) -> list[tuple[str, str]]:
     """(where, prose) of every page and figure in ``language``."""
     found = [(page.rel, prose(page.markdown())) for page in all_pages() if page.language == language]
-    found += [(f"i18n/figures.yml: {figure}", "\n".join(strings(by_language.get(language))))
-              for figure, by_language in FIGURE_TEXTS.items()]
+    found += [
+        (f"i18n/figures.yml: {figure}", "\n".join(strings(by_language.get(language))))
+        for figure, by_language in FIGURE_TEXTS.items()
+    ]
     return found
 
 
@@ -67,8 +68,11 @@ def test_an_avoided_variant_is_not_the_term_itself():
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_pages_and_figures_use_the_termbase_variant(language: str):
-    rules = [(concept, entry[language], form, variant(form))
-             for concept, entry in TERMS.items() for form in entry.get("avoid", {}).get(language, [])]
+    rules = [
+        (concept, entry[language], form, variant(form))
+        for concept, entry in TERMS.items()
+        for form in entry.get("avoid", {}).get(language, [])
+    ]
     found = []
     for where, text in texts(language):
         folded = text.casefold()

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from sitekit import status as translations
 from sitekit.notices import notice
 from sitekit.project import ROOT, languages
+
+from sitekit import status as translations
 
 
 @pytest.fixture
@@ -29,8 +29,11 @@ def project(tmp_path: Path) -> Path:
 
 
 def state(project: Path, rel: str, language: str) -> str:
-    return next(s.state for s in translations.status(project)
-                if s.translation == project / "docs" / rel.replace(".md", f".{language}.md"))
+    return next(
+        s.state
+        for s in translations.status(project)
+        if s.translation == project / "docs" / rel.replace(".md", f".{language}.md")
+    )
 
 
 def test_stamped_translation_is_up_to_date_until_the_english_page_changes(project: Path):
@@ -54,14 +57,16 @@ def test_missing_translation_is_reported(project: Path):
 
 
 def test_status_command_prints_one_line_per_page_and_language(project: Path):
-    result = subprocess.run([sys.executable, "-m", "sitekit", "status"], cwd=project / "docs",
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "sitekit", "status"], cwd=project / "docs", capture_output=True, text=True, check=True
+    )
     english = translations.translated_pages(project)
     assert len(result.stdout.splitlines()) == 3 * len(english)
     assert "missing     tr  docs/index.tr.md" not in result.stdout
     (project / "docs" / "index.tr.md").unlink()
-    result = subprocess.run([sys.executable, "-m", "sitekit", "status"], cwd=project / "docs",
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "sitekit", "status"], cwd=project / "docs", capture_output=True, text=True, check=True
+    )
     assert "missing     tr  docs/index.tr.md" in result.stdout.splitlines()
 
 
@@ -73,8 +78,9 @@ def test_notebook_translations_are_stamped_in_their_metadata(project: Path):
 
 def test_outdated_notice_is_in_the_readers_language_and_links_to_english(project: Path):
     russian = project / "docs" / "backpropagation.ru.md"
-    russian.write_text(russian.read_text(encoding="utf-8").replace("source_hash:", "source_hash: 0000\nold:"),
-                       encoding="utf-8")
+    russian.write_text(
+        russian.read_text(encoding="utf-8").replace("source_hash:", "source_hash: 0000\nold:"), encoding="utf-8"
+    )
     shown = notice(russian, "ru", project, "https://example.org/site/", "ru/backpropagation/")
     assert shown.startswith('!!! warning "Перевод устарел"')
     assert "(https://example.org/site/backpropagation/)" in shown
@@ -97,8 +103,11 @@ def test_english_first_a_missing_translation_shows_english_with_a_notice_in_the_
 def test_a_fifth_language_is_one_config_entry_plus_files(project: Path):
     config_file = project / "mkdocs.yml"
     text = config_file.read_text(encoding="utf-8")
-    text = text.replace("        - locale: pt\n", "        - locale: de\n          name: Deutsch\n          build: true\n"
-                        "        - locale: pt\n", 1)
+    text = text.replace(
+        "        - locale: pt\n",
+        "        - locale: de\n          name: Deutsch\n          build: true\n        - locale: pt\n",
+        1,
+    )
     config_file.write_text(text, encoding="utf-8")
     assert languages(project).codes == ("en", "ru", "tr", "de", "pt")
     assert {s.state for s in translations.status(project) if s.language == "de"} == {"missing"}
@@ -148,15 +157,29 @@ def test_english_first_page_builds_in_every_language_with_the_notice(tmp_path: P
     (tmp_path / "i18n").mkdir()
     shutil.copy(ROOT / "i18n" / "site.yml", tmp_path / "i18n" / "site.yml")
     config = {
-        "site_name": "mini", "site_url": "https://example.org/", "theme": {"name": "material", "font": False},
-        "plugins": [{"i18n": {"docs_structure": "suffix", "fallback_to_default": True, "languages": [
-            {"locale": "en", "default": True, "name": "English"}, {"locale": "ru", "name": "Русский"}]}}],
-        "hooks": [str(ROOT / "hooks" / "translation_notice.py")], "markdown_extensions": ["admonition"],
+        "site_name": "mini",
+        "site_url": "https://example.org/",
+        "theme": {"name": "material", "font": False},
+        "plugins": [
+            {
+                "i18n": {
+                    "docs_structure": "suffix",
+                    "fallback_to_default": True,
+                    "languages": [
+                        {"locale": "en", "default": True, "name": "English"},
+                        {"locale": "ru", "name": "Русский"},
+                    ],
+                }
+            }
+        ],
+        "hooks": [str(ROOT / "hooks" / "translation_notice.py")],
+        "markdown_extensions": ["admonition"],
     }
     (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     translations.stamp(ru, tmp_path)
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "--strict"], cwd=tmp_path, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "--strict"], cwd=tmp_path, check=True, capture_output=True
+    )
     page = (tmp_path / "site" / "ru" / "page" / "index.html").read_text(encoding="utf-8")
     assert "English text." in page and "Ещё не переведено" in page
     assert 'href="https://example.org/ru/translate/"' in page

@@ -110,8 +110,9 @@ def test_an_unused_head_gets_no_norm_and_no_say_in_the_verdict():
 
 def test_parameters_owned_by_a_parent_module_are_layers_of_their_own_where_the_data_meets_them():
     torch.manual_seed(0)
-    model = VisionTransformer(image_size=32, patch_size=16, num_layers=2, num_heads=2, hidden_dim=16, mlp_dim=32,
-                              num_classes=3)
+    model = VisionTransformer(
+        image_size=32, patch_size=16, num_layers=2, num_heads=2, hidden_dim=16, mlp_dim=32, num_classes=3
+    )
     with gradprobe.watch(model) as history:
         model(torch.randn(2, 3, 32, 32)).square().sum().backward()
     layers = history.layers
@@ -127,7 +128,7 @@ def test_with_optimizer_rows_are_the_accumulated_gradient_the_optimizer_applies(
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
     applied = []
     with gradprobe.watch(model, optimizer=optimizer) as history:
-        for step in range(3):
+        for _step in range(3):
             for _ in range(4):  # four micro-batches per optimizer step
                 (model(torch.randn(4, 8)).square().mean() / 4).backward()
             applied.append(gradprobe.grad_norms(model))
@@ -179,7 +180,7 @@ def test_a_step_given_a_closure_is_measured_after_the_backward_pass_the_closure_
         return loss
 
     with gradprobe.watch(model, optimizer=optimizer) as history:
-        for max_norm in (1e-3, 1e6):
+        for max_norm in (1e-3, 1e6):  # noqa: B007 (the closure reads it)
             optimizer.step(closure)
     assert history.steps == (0, 1)
     for row, (pre_clip, truth) in enumerate(zip(before, after)):
@@ -207,17 +208,16 @@ def test_verdicts_under_autocast_match_full_precision():
     with gradprobe.watch(model) as history, torch.autocast("cpu", dtype=torch.bfloat16):
         model(x).float().square().mean().backward()
     assert history.report().verdict == "vanishing"
-    assert history.report().ratio == pytest.approx(
-        full.norm("stem") / full.norm("head"), rel=0.2)
+    assert history.report().ratio == pytest.approx(full.norm("stem") / full.norm("head"), rel=0.2)
 
 
 class Boom(torch.autograd.Function):
     @staticmethod
-    def forward(ctx, x):  # noqa: ANN001, ANN205
+    def forward(ctx, x):
         return x.clone()
 
     @staticmethod
-    def backward(ctx, grad):  # noqa: ANN001, ANN205
+    def backward(ctx, grad):
         raise RuntimeError("boom in backward")
 
 
@@ -286,9 +286,11 @@ def test_a_history_is_plain_data_once_the_block_ends():
 
 @pytest.mark.parametrize("value", [True, 2.0, "2", 0, -1])
 def test_every_must_be_a_positive_int(value):
-    with pytest.raises(ValueError, match=f"every must be a positive whole number.*got {value!r}"):
-        with gradprobe.watch(nn.Linear(2, 2), every=value):
-            pass
+    with (
+        pytest.raises(ValueError, match=f"every must be a positive whole number.*got {value!r}"),
+        gradprobe.watch(nn.Linear(2, 2), every=value),
+    ):
+        pass
 
 
 def test_parameters_unfrozen_after_the_watch_started_are_picked_up():
@@ -315,4 +317,3 @@ def test_clipping_by_value_is_reported_as_a_change_of_unknown_size():
     report = history.report()
     assert report.clipped is True and report.pre_clip_total is None
     assert report.total_norm == pytest.approx(total_norm(model), rel=1e-6)
-

@@ -41,10 +41,9 @@ def test_hooks_are_removed_on_exit():
 
 def test_hooks_are_removed_when_the_body_raises():
     model = mlp(2, 4, 4, 1)
-    with pytest.raises(RuntimeError, match="boom"):
-        with gradprobe.watch(model) as history:
-            train(model, 1)
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError, match="boom"), gradprobe.watch(model) as history:
+        train(model, 1)
+        raise RuntimeError("boom")
     train(model, 2)
     assert history.passes == 1
     assert all(not p._post_accumulate_grad_hooks for p in model.parameters())
@@ -87,12 +86,16 @@ def test_non_finite_gradients_are_recorded_not_raised():
 
 
 def test_bad_arguments_and_empty_history_are_clear_errors():
-    with pytest.raises(ValueError, match="every must be a positive whole number of backward passes"):
-        with gradprobe.watch(nn.Linear(2, 2), every=0):
-            pass
-    with pytest.raises(ValueError, match="max_records must be an int of at least 2"):
-        with gradprobe.watch(nn.Linear(2, 2), max_records=1):
-            pass
+    with (
+        pytest.raises(ValueError, match="every must be a positive whole number of backward passes"),
+        gradprobe.watch(nn.Linear(2, 2), every=0),
+    ):
+        pass
+    with (
+        pytest.raises(ValueError, match="max_records must be an int of at least 2"),
+        gradprobe.watch(nn.Linear(2, 2), max_records=1),
+    ):
+        pass
     with gradprobe.watch(nn.Linear(2, 2)) as history:
         pass
     with pytest.raises(gradprobe.NoGradientError, match="no backward pass was recorded"):

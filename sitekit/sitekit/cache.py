@@ -2,8 +2,8 @@
 
 A figure's data is kept in ``.cache/experiments/`` (git-ignored) as JSON. Its key hashes the experiment
 module's source and that of every gradprobe module it imports, directly or not, with the function's
-name and arguments and PyTorch's version: editing the experiment (or anything it uses) or its arguments recomputes it, editing
-a page does not. The claims tests never read this cache; they run the experiments themselves.
+name and arguments and PyTorch's version: editing the experiment (or anything it uses) or its arguments
+recomputes it, editing a page does not. The claims tests never read this cache; they run the experiments themselves.
 """
 
 from __future__ import annotations
@@ -73,8 +73,7 @@ def code_hash(module: str) -> str:
     return digest.hexdigest()
 
 
-def cached(label: str, dotted: str, function: Callable[..., Any], args: dict[str, Any],
-           folder: Path = CACHE) -> Any:
+def cached(label: str, dotted: str, function: Callable[..., Any], args: dict[str, Any], folder: Path = CACHE) -> Any:
     """``function(**args)`` (``dotted`` names it, as ``module:function``), from ``folder`` when the same
     code and arguments computed it before; the result must be JSON data."""
     module = dotted.partition(":")[0]

@@ -21,7 +21,7 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 
-from gradprobe.plots import theme_css, themable
+from gradprobe.plots import themable, theme_css
 from gradprobe.report import GradReport
 
 from .cache import cached, code_hash
@@ -53,8 +53,10 @@ def figure_specs(root: Path = ROOT) -> dict[str, dict[str, Any]]:
             defaults = {p.name: _plain(p.default) for p in parameters if p.default is not p.empty}
             spec["args"] = defaults | spec.get("args", {})
         if "x" in spec and spec["x"] not in spec.get("args", {}):
-            raise ValueError(f"{SPECS}: figure '{figure_id}' takes its x values from '{spec['x']}', "
-                             f"which is not an argument of {spec.get('experiment')}")
+            raise ValueError(
+                f"{SPECS}: figure '{figure_id}' takes its x values from '{spec['x']}', "
+                f"which is not an argument of {spec.get('experiment')}"
+            )
     return specs
 
 
@@ -71,8 +73,9 @@ def figure_data(figure_id: str, spec: dict[str, Any], root: Path = ROOT) -> dict
     (from the on-disk cache when neither the code nor the arguments changed)."""
     if "data" in spec:
         return json.loads((root / spec["data"]).read_text(encoding="utf-8"))
-    return cached(figure_id, spec["experiment"], _series_of(spec["experiment"]), spec["args"],
-                  root / ".cache" / "experiments")
+    return cached(
+        figure_id, spec["experiment"], _series_of(spec["experiment"]), spec["args"], root / ".cache" / "experiments"
+    )
 
 
 def figure_svgs(language: str, root: Path = ROOT) -> dict[str, str]:
@@ -104,11 +107,13 @@ def _series_of(dotted: str):
     def compute(**args: Any) -> dict[str, list[float]]:
         result = resolve(dotted)(**args)
         return {key: list(v.norms) if isinstance(v, GradReport) else list(v) for key, v in result.items()}
+
     return compute
 
 
-def render_svg(figure_id: str, language: str, spec: dict[str, Any], data: dict[str, list[float]],
-               texts: dict[str, dict[str, Any]]) -> str:
+def render_svg(
+    figure_id: str, language: str, spec: dict[str, Any], data: dict[str, list[float]], texts: dict[str, dict[str, Any]]
+) -> str:
     """The figure as themable, minified SVG with its texts in ``language``."""
     try:
         text = texts[figure_id][language]
@@ -116,8 +121,9 @@ def render_svg(figure_id: str, language: str, spec: dict[str, Any], data: dict[s
         raise KeyError(f"{TEXTS}: no '{language}' texts for figure '{figure_id}'") from None
     series = {text["series"][key]: values for key, values in data.items()}
     x = spec["args"][spec["x"]] if "x" in spec else None
-    fig = resolve(spec["plot"])(series, title=text["title"], xlabel=text["xlabel"], ylabel=text["ylabel"], x=x,
-                                language=language)
+    fig = resolve(spec["plot"])(
+        series, title=text["title"], xlabel=text["xlabel"], ylabel=text["ylabel"], x=x, language=language
+    )
     scope = "g" + hashlib.sha1(figure_id.encode()).hexdigest()[:5]
     return themable(minify_svg(svg_text(fig), scope))
 
@@ -166,21 +172,27 @@ def _styles_to_classes(svg: str, scope: str) -> str:
         return svg
     svg = re.sub(r' style="([^"]*)"', lambda m: f' class="{names[m[1]]}"' if m[1] in names else m[0], svg)
     rules = "".join(f".{scope} .{name}{{{style}}}" for style, name in names.items())
-    return svg.replace("</style>", rules + "</style>", 1) if "</style>" in svg else svg.replace(
-        "><", f"><style>{rules}</style><", 1)
+    return (
+        svg.replace("</style>", rules + "</style>", 1)
+        if "</style>" in svg
+        else svg.replace("><", f"><style>{rules}</style><", 1)
+    )
 
 
 def inline_figures(output: str, svgs: dict[str, str], enlarge: str, close: str) -> str:
     """``output`` with each figure <img> replaced by a button holding the figure's SVG, and the
     figures' CSS and script added once; a page without figures is returned unchanged."""
+
     def one(match: re.Match[str]) -> str:
         alt, figure_id = match[1], match[2]
         if figure_id not in svgs:
             raise KeyError(f"page shows figures/{figure_id}.svg, which docs/figures.yml does not list")
-        svg = svgs[figure_id][svgs[figure_id].index("<svg "):]
+        svg = svgs[figure_id][svgs[figure_id].index("<svg ") :]
         svg = svg.replace("<svg ", f'<svg role="img" aria-label="{alt}" ', 1)
-        return (f'<button type="button" class="gg-figure" aria-label="{alt}" title="{html.escape(enlarge)}" '
-                f'data-close="{html.escape(close)}">{svg}</button>')
+        return (
+            f'<button type="button" class="gg-figure" aria-label="{alt}" title="{html.escape(enlarge)}" '
+            f'data-close="{html.escape(close)}">{svg}</button>'
+        )
 
     output, count = FIGURE_IMG.subn(one, output)
     if not count:

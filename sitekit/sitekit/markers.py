@@ -28,7 +28,9 @@ def check_markers(markdown: str, page: str) -> None:
     for comment in _COMMENT.findall(markdown):
         name = comment.removeprefix(PREFIX).strip()
         if comment.startswith(PREFIX) and name not in KNOWN:
-            raise ValueError(f"{page}: unknown marker <!-- {comment} -->; known: "
-                             + ", ".join(marker(known) for known in sorted(KNOWN)))
+            raise ValueError(
+                f"{page}: unknown marker <!-- {comment} -->; known: "
+                + ", ".join(marker(known) for known in sorted(KNOWN))
+            )
         if not comment.startswith(PREFIX) and comment in KNOWN:
             raise ValueError(f"{page}: marker <!-- {comment} --> needs its prefix: {marker(comment)}")

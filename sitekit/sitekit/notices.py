@@ -45,8 +45,10 @@ def status_table(language: str, root: Path) -> str:
     rows: dict[Path, dict[str, str]] = {}
     for item in status(root):
         rows.setdefault(item.page, {})[item.language] = text[item.state]
-    lines = ["| " + " | ".join([text["page"], *langs.translations]) + " |",
-             "|" + "---|" * (len(langs.translations) + 1)]
+    lines = [
+        "| " + " | ".join([text["page"], *langs.translations]) + " |",
+        "|" + "---|" * (len(langs.translations) + 1),
+    ]
     for page, states in rows.items():
         translated = translation_path(page, language, langs)
         title = page_title(translated if translated.exists() else page).replace("|", "\\|")

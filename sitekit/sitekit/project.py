@@ -84,8 +84,10 @@ def english_source(translation: Path, langs: Languages) -> Path:
     """The English page a translation translates; ValueError for a file that is not a translation."""
     stem, language, suffix = split_name(translation, langs.codes)
     if language is None or language == langs.default:
-        raise ValueError(f"{translation}: not a translated page (expected name.<language>{suffix}, "
-                         f"language one of {', '.join(langs.translations)})")
+        raise ValueError(
+            f"{translation}: not a translated page (expected name.<language>{suffix}, "
+            f"language one of {', '.join(langs.translations)})"
+        )
     return translation.with_name(f"{stem}{suffix}")
 
 

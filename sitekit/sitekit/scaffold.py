@@ -17,7 +17,7 @@ from pathlib import Path
 
 SLUG = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 
-PAGE = '''---
+PAGE = """---
 description: {description}
 ---
 
@@ -38,7 +38,7 @@ smaller than the head's:
 ```text title="Output"
 --8<-- "snippets/{module}.out"
 ```
-'''
+"""
 
 EXPERIMENT = '''"""{title}: the measurements behind docs/{slug}.md."""
 
@@ -102,8 +102,13 @@ def new_page(root: Path, slug: str, title: str | None = None) -> list[Path]:
         path.write_text(template.format(**fields), encoding="utf-8")
     output = root / "snippets" / f"{module}.out"
     path = os.pathsep.join(filter(None, [str(root / "src"), os.environ.get("PYTHONPATH")]))
-    run = subprocess.run([sys.executable, str(root / "snippets" / f"{module}.py")], cwd=root, capture_output=True,
-                         text=True, env={**os.environ, "PYTHONPATH": path})
+    run = subprocess.run(
+        [sys.executable, str(root / "snippets" / f"{module}.py")],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": path},
+    )
     if run.returncode:
         raise SystemExit(f"snippets/{module}.py failed, so snippets/{module}.out was not written:\n{run.stderr}")
     output.write_text(run.stdout, encoding="utf-8")
@@ -117,4 +122,4 @@ def _add_to_nav(config: Path, page: str) -> None:
     section = re.search(r"(?m)^  - Glossary:\n((?:      - .*\n)+)", text)
     if section is None:
         raise SystemExit(f"{config}: no 'Glossary:' section in nav to add {page} to")
-    config.write_text(text[: section.end()] + f"      - {page}\n" + text[section.end():], encoding="utf-8")
+    config.write_text(text[: section.end()] + f"      - {page}\n" + text[section.end() :], encoding="utf-8")

@@ -98,8 +98,9 @@ def english_diff(item: Status, root: Path = ROOT) -> str:
     if old is None:
         return f"(the English version {item.recorded} is not in this repository's git objects: compare by hand)"
     new = item.page.read_text(encoding="utf-8")
-    return "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True),
-                                        f"{rel} (translated version)", f"{rel} (now)"))
+    return "".join(
+        difflib.unified_diff(old.splitlines(True), new.splitlines(True), f"{rel} (translated version)", f"{rel} (now)")
+    )
 
 
 def _blob_text(blob: str, root: Path) -> str | None:

@@ -8,7 +8,15 @@ from .report import GradReport, Thresholds
 from .watch import watch
 
 __all__ = [
-    "GradHistory", "GradProbeError", "GradReport", "NoGradientError", "NoTrainableParametersError",
-    "ShardedModelError", "Thresholds", "grad_norms", "group_layers", "watch",
+    "GradHistory",
+    "GradProbeError",
+    "GradReport",
+    "NoGradientError",
+    "NoTrainableParametersError",
+    "ShardedModelError",
+    "Thresholds",
+    "grad_norms",
+    "group_layers",
+    "watch",
 ]
 __version__ = "0.1.0"

@@ -24,14 +24,27 @@ def group_layers(report: GradReport, depth: int = 2) -> GradReport:
     group_of = {name: ".".join(name.split(".")[:depth]) for name in report.layers}
     for name, norm in zip(report.layers, report.norms):
         groups.setdefault(group_of[name], []).append(norm)
-    norms = tuple(math.sqrt(math.fsum(v * v for v in measured)) if (measured := [v for v in values if v is not None])
-                  else None for values in groups.values())
+    norms = tuple(
+        math.sqrt(math.fsum(v * v for v in measured)) if (measured := [v for v in values if v is not None]) else None
+        for values in groups.values()
+    )
     shared: dict[str, set[str]] = {}
     for name, others in report.shared.items():
         outside = {group_of[o] for o in others} - {group_of[name]}
         if outside:
             shared.setdefault(group_of[name], set()).update(outside)
-    return GradReport(tuple(groups), norms, report.thresholds, {k: tuple(sorted(v)) for k, v in shared.items()},
-                      report.total, report.loss_scale, report.skipped, report.pre_clip_total, report.clipped,
-                      report.lang)
+    return GradReport(
+        tuple(groups),
+        norms,
+        report.thresholds,
+        {k: tuple(sorted(v)) for k, v in shared.items()},
+        report.total,
+        report.loss_scale,
+        report.skipped,
+        report.pre_clip_total,
+        report.clipped,
+        report.lang,
+    )
+
+
 # --8<-- [end:group_layers]

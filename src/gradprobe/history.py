@@ -23,14 +23,26 @@ Unit = Literal["pass", "step"]
 _EXTRA = ("total", "loss_scale", "pre_clip_total", "clipped")  # per-row values beside the layer norms
 _FORMAT = "gradprobe-history/1"
 _PLOT_TEXTS = {
-    "en": ("Gradient norm per layer (colour, log scale)", {"pass": "Backward pass", "step": "Optimizer step"},
-           "Layer (input side at the top)"),
-    "ru": ("Норма градиента по слоям (цвет, логарифмическая шкала)",
-           {"pass": "Обратный проход", "step": "Шаг оптимизатора"}, "Слой (сверху — со стороны входа)"),
-    "tr": ("Katman başına gradyan normu (renk, logaritmik ölçek)",
-           {"pass": "Geri geçiş", "step": "Optimizer adımı"}, "Katman (giriş tarafı üstte)"),
-    "pt": ("Norma do gradiente por camada (cor, escala logarítmica)",
-           {"pass": "Retropropagação", "step": "Passo do otimizador"}, "Camada (lado da entrada no topo)"),
+    "en": (
+        "Gradient norm per layer (colour, log scale)",
+        {"pass": "Backward pass", "step": "Optimizer step"},
+        "Layer (input side at the top)",
+    ),
+    "ru": (
+        "Норма градиента по слоям (цвет, логарифмическая шкала)",
+        {"pass": "Обратный проход", "step": "Шаг оптимизатора"},
+        "Слой (сверху — со стороны входа)",
+    ),
+    "tr": (
+        "Katman başına gradyan normu (renk, logaritmik ölçek)",
+        {"pass": "Geri geçiş", "step": "Optimizer adımı"},
+        "Katman (giriş tarafı üstte)",
+    ),
+    "pt": (
+        "Norma do gradiente por camada (cor, escala logarítmica)",
+        {"pass": "Retropropagação", "step": "Passo do otimizador"},
+        "Camada (lado da entrada no topo)",
+    ),
 }
 
 
@@ -48,9 +60,17 @@ class GradHistory:
     gradient in a row reads ``NaN`` in ``norms`` and ``False`` in ``has_grad``, ``None`` in a report.
     """
 
-    def __init__(self, layers: Sequence[str], *, every: int = 1, max_records: int = 2048,
-                 thresholds: Thresholds = DEFAULT_THRESHOLDS, unit: Unit = "pass",
-                 shared: Mapping[str, tuple[str, ...]] | None = None, lang: str | None = None) -> None:
+    def __init__(
+        self,
+        layers: Sequence[str],
+        *,
+        every: int = 1,
+        max_records: int = 2048,
+        thresholds: Thresholds = DEFAULT_THRESHOLDS,
+        unit: Unit = "pass",
+        shared: Mapping[str, tuple[str, ...]] | None = None,
+        lang: str | None = None,
+    ) -> None:
         if isinstance(every, bool) or not isinstance(every, int) or every < 1:
             what = "optimizer steps" if unit == "step" else "backward passes"
             raise ValueError(f"every must be a positive whole number of {what} (an int >= 1), got {every!r}")
@@ -125,12 +145,24 @@ class GradHistory:
         present = self._has_grad[: len(self._steps)][row, columns].tolist()
         total, scale, pre_clip, clipped = self._extra[: len(self._steps)][row].tolist()
         norms = tuple(v if p else None for v, p in zip(values, present))
-        skipped = (not math.isnan(scale) and scale > 1 and self.unit == "pass"
-                   and any(v is not None and not math.isfinite(v) for v in norms))
-        return GradReport(self.layers, norms, self.thresholds, self.shared, total,
-                          None if math.isnan(scale) else scale, skipped,
-                          None if math.isnan(pre_clip) else pre_clip, None if math.isnan(clipped) else bool(clipped),
-                          self.lang)
+        skipped = (
+            not math.isnan(scale)
+            and scale > 1
+            and self.unit == "pass"
+            and any(v is not None and not math.isfinite(v) for v in norms)
+        )
+        return GradReport(
+            self.layers,
+            norms,
+            self.thresholds,
+            self.shared,
+            total,
+            None if math.isnan(scale) else scale,
+            skipped,
+            None if math.isnan(pre_clip) else pre_clip,
+            None if math.isnan(clipped) else bool(clipped),
+            self.lang,
+        )
 
     def scalars(self, row: int = -1, depth: int | None = None, prefix: str = "gradprobe") -> dict[str, float]:
         """The recorded row ``row`` as named numbers for a metrics logger.
@@ -144,8 +176,11 @@ class GradHistory:
         grouped = report if depth is None else group_layers(report, depth)
         values = {f"{prefix}/layer/{name}": norm for name, norm in grouped.measured}
         values[f"{prefix}/total"] = report.total_norm
-        for name, value in (("pre_clip_total", report.pre_clip_total), ("clipped", report.clipped),
-                            ("loss_scale", report.loss_scale)):
+        for name, value in (
+            ("pre_clip_total", report.pre_clip_total),
+            ("clipped", report.clipped),
+            ("loss_scale", report.loss_scale),
+        ):
             if value is not None:
                 values[f"{prefix}/{name}"] = float(value)
         values[f"{prefix}/verdict"] = float(VERDICTS.index(report.verdict))
@@ -156,8 +191,9 @@ class GradHistory:
         with ``add_scalar(tag, value, step)`` and ``add_text(tag, text, step)``: the numbers of ``scalars``
         at the row's step, and the report's summary line (verdict and cause) as text ``{prefix}/verdict``."""
         if not (callable(getattr(writer, "add_scalar", None)) and callable(getattr(writer, "add_text", None))):
-            raise TypeError(f"log_to needs a writer with add_scalar and add_text (a SummaryWriter), "
-                            f"got {type(writer).__name__}")
+            raise TypeError(
+                f"log_to needs a writer with add_scalar and add_text (a SummaryWriter), got {type(writer).__name__}"
+            )
         for row, step in enumerate(self._steps):
             for tag, value in self.scalars(row, depth, prefix).items():
                 writer.add_scalar(tag, value, step)
@@ -223,10 +259,19 @@ class GradHistory:
         if data.get("format") != _FORMAT:
             raise ValueError(f"not a gradprobe history (format {data.get('format')!r}, expected {_FORMAT!r})")
         steps, layers = list(data["steps"]), list(data["layers"])
-        history = cls(layers, max_records=max(2, len(steps)), thresholds=Thresholds(**data["thresholds"]),
-                      unit=data["unit"], shared={k: tuple(v) for k, v in data["shared"].items()},
-                      lang=data.get("lang"))
-        history._stride, history.passes, history.optimizer_steps = data["stride"], data["passes"], data["optimizer_steps"]
+        history = cls(
+            layers,
+            max_records=max(2, len(steps)),
+            thresholds=Thresholds(**data["thresholds"]),
+            unit=data["unit"],
+            shared={k: tuple(v) for k, v in data["shared"].items()},
+            lang=data.get("lang"),
+        )
+        history._stride, history.passes, history.optimizer_steps = (
+            data["stride"],
+            data["passes"],
+            data["optimizer_steps"],
+        )
         for row, step in enumerate(steps):
             values = [math.nan if v is None else float(v) for v in data["norms"][row]]
             extra = [math.nan if data[name][row] is None else float(data[name][row]) for name in _EXTRA]
@@ -247,7 +292,9 @@ class GradHistory:
             data = self.to_dict()
             with path.open("w", newline="", encoding="utf-8") as f:
                 writer = csv.writer(f)
-                meta = {k: data[k] for k in ("unit", "stride", "passes", "optimizer_steps", "thresholds", "shared", "lang")}
+                meta = {
+                    k: data[k] for k in ("unit", "stride", "passes", "optimizer_steps", "thresholds", "shared", "lang")
+                }
                 writer.writerow([f"# {_FORMAT} {json.dumps(meta, separators=(',', ':'))}"])
                 writer.writerow(["step", *_EXTRA, *data["layers"]])
                 for row, step in enumerate(data["steps"]):
@@ -269,14 +316,19 @@ class GradHistory:
             rows = list(csv.reader(f))
         if not rows or not rows[0] or not rows[0][0].startswith(f"# {_FORMAT} "):
             raise ValueError(f"{path} is not a gradprobe history CSV (its first line should start with '# {_FORMAT}')")
-        meta = json.loads(rows[0][0][len(f"# {_FORMAT} "):])
-        layers = rows[1][1 + len(_EXTRA):]
+        meta = json.loads(rows[0][0][len(f"# {_FORMAT} ") :])
+        layers = rows[1][1 + len(_EXTRA) :]
         body = [[None if cell == "" else float(cell) for cell in row[1:]] for row in rows[2:]]
-        return cls.from_dict({
-            "format": _FORMAT, **meta, "layers": layers, "steps": [int(r[0]) for r in rows[2:]],
-            "norms": [r[len(_EXTRA):] for r in body],
-            **{name: [r[i] for r in body] for i, name in enumerate(_EXTRA)},
-        })
+        return cls.from_dict(
+            {
+                "format": _FORMAT,
+                **meta,
+                "layers": layers,
+                "steps": [int(r[0]) for r in rows[2:]],
+                "norms": [r[len(_EXTRA) :] for r in body],
+                **{name: [r[i] for r in body] for i, name in enumerate(_EXTRA)},
+            }
+        )
 
     def plot(self, lang: str = "en") -> Figure:
         """Per-layer heatmap of the recorded norms (rows: layers, input side at the top; columns:
@@ -289,8 +341,9 @@ class GradHistory:
             raise NoGradientError("nothing to plot: the history has no recorded row")
         title, xlabels, ylabel = _PLOT_TEXTS[lang]
         columns = self.norms.T.tolist()
-        return log_heatmap(dict(zip(self.layers, columns)), title=title, xlabel=xlabels[self.unit], ylabel=ylabel,
-                           x=list(self._steps))
+        return log_heatmap(
+            dict(zip(self.layers, columns)), title=title, xlabel=xlabels[self.unit], ylabel=ylabel, x=list(self._steps)
+        )
 
     def __getstate__(self) -> dict[str, Any]:
         return self.to_dict()

@@ -46,7 +46,8 @@ class LayerIndex:
     shared: dict[str, tuple[str, ...]]  # layer -> the other layers that share a parameter with it
     _pairs: tuple[torch.Tensor, torch.Tensor] = field(compare=False, repr=False)  # (param, layer) of each use
     _pairs_on: dict[torch.device, tuple[torch.Tensor, torch.Tensor]] = field(
-        default_factory=dict, compare=False, repr=False)
+        default_factory=dict, compare=False, repr=False
+    )
     sharding: Sharding | None = field(default=None, compare=False)
 
     @classmethod
@@ -96,13 +97,18 @@ class LayerIndex:
             for layer in layers if len(layers) > 1 else ():
                 shared.setdefault(names[layer], set()).update(names[o] for o in layers if o != layer)
         pairs = [(i, layer) for layer, indices in enumerate(members) for i in indices]
-        return cls(tuple(names), tuple(params), tuple(tuple(m) for m in members),
-                   {k: tuple(sorted(v, key=names.index)) for k, v in shared.items()},
-                   (torch.tensor([p for p, _ in pairs]), torch.tensor([layer for _, layer in pairs])),
-                   sharding=sharding)
+        return cls(
+            tuple(names),
+            tuple(params),
+            tuple(tuple(m) for m in members),
+            {k: tuple(sorted(v, key=names.index)) for k, v in shared.items()},
+            (torch.tensor([p for p, _ in pairs]), torch.tensor([layer for _, layer in pairs])),
+            sharding=sharding,
+        )
 
-    def measure(self, with_grad: Collection[int] | None = None, model_name: str = "model",
-                also: torch.Tensor | None = None) -> LayerNorms:
+    def measure(
+        self, with_grad: Collection[int] | None = None, model_name: str = "model", also: torch.Tensor | None = None
+    ) -> LayerNorms:
         """Per-layer norms of the current ``.grad`` of the parameters in ``with_grad``.
 
         ``with_grad`` lists the indices (into ``params``) of the parameters that got a gradient;
@@ -139,7 +145,7 @@ class LayerIndex:
         extra = also.to(device).square() if also is not None else per_layer[:0]
         summed = self.sharding.sum_over_shards(torch.cat([per_layer, squares.sum().reshape(1), extra])).sqrt_()
         layers = len(self.names)
-        return LayerNorms(summed[:layers], summed[layers], has_grad, summed[layers + 1:] if also is not None else None)
+        return LayerNorms(summed[:layers], summed[layers], has_grad, summed[layers + 1 :] if also is not None else None)
 
     def _on(self, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
         if device not in self._pairs_on:
@@ -173,8 +179,10 @@ def graph_positions(loss: torch.Tensor, params: Sequence[nn.Parameter | ShardedP
     outlive ``backward()``, so this works before or after it.
     """
     if not isinstance(loss, torch.Tensor) or loss.grad_fn is None:
-        raise ValueError("loss must be the tensor backward() was (or will be) called on, with a grad_fn: "
-                         "pass the loss itself, not loss.item() or a detached copy")
+        raise ValueError(
+            "loss must be the tensor backward() was (or will be) called on, with a grad_fn: "
+            "pass the loss itself, not loss.item() or a detached copy"
+        )
     index = {id(p): i for i, p in enumerate(params)}
     found: dict[int, float] = {}
     stack, seen = [loss.grad_fn], {id(loss.grad_fn)}

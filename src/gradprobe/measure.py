@@ -11,8 +11,12 @@ from .report import DEFAULT_THRESHOLDS, GradReport, Thresholds
 
 
 # --8<-- [start:grad_norms]
-def grad_norms(model: nn.Module, loss: torch.Tensor | None = None, thresholds: Thresholds = DEFAULT_THRESHOLDS,
-               lang: str | None = None) -> GradReport:
+def grad_norms(
+    model: nn.Module,
+    loss: torch.Tensor | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    lang: str | None = None,
+) -> GradReport:
     """Per-layer gradient norms of ``model`` after ``loss.backward()``.
 
     A layer is a module without children that owns trainable parameters (see ``LayerIndex``);
@@ -35,10 +39,17 @@ def grad_norms(model: nn.Module, loss: torch.Tensor | None = None, thresholds: T
     if total == 0.0:
         raise NoGradientError(
             f"every gradient of {name} is exactly zero: no backward pass since zero_grad(set_to_none=False), "
-            "or the loss does not depend on any parameter; call loss.backward() before measuring")
-    order = (index.forward_order(graph_positions(loss, index.params)) if loss is not None
-             else range(len(index.names)))
-    return GradReport(tuple(index.names[i] for i in order),
-                      tuple(norms[i] if measured.has_grad[i] else None for i in order),
-                      thresholds, index.shared, total, lang=lang)
+            "or the loss does not depend on any parameter; call loss.backward() before measuring"
+        )
+    order = index.forward_order(graph_positions(loss, index.params)) if loss is not None else range(len(index.names))
+    return GradReport(
+        tuple(index.names[i] for i in order),
+        tuple(norms[i] if measured.has_grad[i] else None for i in order),
+        thresholds,
+        index.shared,
+        total,
+        lang=lang,
+    )
+
+
 # --8<-- [end:grad_norms]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from typing import Literal
@@ -15,7 +16,11 @@ Norm = Literal["none", "batch", "layer"]
 Cell = Literal["rnn", "lstm", "gru"]
 
 ACTIVATIONS: dict[str, type[nn.Module]] = {
-    "sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU, "leaky_relu": nn.LeakyReLU, "gelu": nn.GELU,
+    "sigmoid": nn.Sigmoid,
+    "tanh": nn.Tanh,
+    "relu": nn.ReLU,
+    "leaky_relu": nn.LeakyReLU,
+    "gelu": nn.GELU,
 }
 INITS = ("default", "standard", "xavier", "he")
 NORMS: dict[str, type[nn.Module] | None] = {"none": None, "batch": nn.BatchNorm1d, "layer": nn.LayerNorm}
@@ -83,19 +88,29 @@ def init_linear(layer: nn.Linear, init: str, activation: str) -> None:
 
 
 # --8<-- [start:mlp]
-def mlp(depth: int, width: int, in_features: int, out_features: int, activation: Activation = "relu",
-        init: Init = "default", norm: Norm = "none", residual: bool = False) -> MLP:
+def mlp(
+    depth: int,
+    width: int,
+    in_features: int,
+    out_features: int,
+    activation: Activation = "relu",
+    init: Init = "default",
+    norm: Norm = "none",
+    residual: bool = False,
+) -> MLP:
     """A deep MLP of ``depth`` hidden blocks of ``width`` units each."""
     _positive(depth=depth, width=width, in_features=in_features, out_features=out_features)
     _choose("activation", activation, ACTIVATIONS)
     _choose("init", init, INITS)
     _choose("norm", norm, NORMS)
     widths = [in_features] + [width] * depth
-    blocks = [Block(a, b, activation, norm, residual) for a, b in zip(widths, widths[1:])]
+    blocks = [Block(a, b, activation, norm, residual) for a, b in itertools.pairwise(widths)]
     head = nn.Linear(width, out_features)
     for layer in [b.linear for b in blocks] + [head]:
         init_linear(layer, init, activation)
     return MLP(blocks, head)
+
+
 # --8<-- [end:mlp]
 
 
@@ -112,8 +127,9 @@ class SequenceModel(nn.Module):
         return self.head(out[:, -1])
 
 
-def sequence_model(cell: Cell, input_size: int, hidden_size: int, output_size: int,
-                   num_layers: int = 1) -> SequenceModel:
+def sequence_model(
+    cell: Cell, input_size: int, hidden_size: int, output_size: int, num_layers: int = 1
+) -> SequenceModel:
     """An ``rnn`` (tanh), ``lstm`` or ``gru`` network, batch-first, with a linear head."""
     _choose("cell", cell, CELLS)
     _positive(input_size=input_size, hidden_size=hidden_size, output_size=output_size, num_layers=num_layers)

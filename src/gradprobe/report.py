@@ -26,6 +26,8 @@ class Thresholds:
     vanishing_ratio: float = 1e-3  # first layer gets < 1/1000 of the last layer's gradient
     exploding_ratio: float = 1e3  # first layer gets > 1000x the last layer's gradient
     exploding_norm: float = 1e4  # or any single layer's gradient norm exceeds this
+
+
 # --8<-- [end:thresholds]
 
 
@@ -125,8 +127,10 @@ class GradReport:
     def _explain(self) -> tuple[str, tuple[str, ...]]:
         verdict, measured = self.verdict, self.measured
         if verdict == "skipped":
-            return (f"the gradients scaled by {self.loss_scale:g} overflowed: GradScaler skips this step "
-                    "and lowers the scale; not a problem of the model"), ()
+            return (
+                f"the gradients scaled by {self.loss_scale:g} overflowed: GradScaler skips this step "
+                "and lowers the scale; not a problem of the model"
+            ), ()
         if verdict == "non-finite":
             bad = self.first_non_finite or ""
             return f"NaN/Inf first met at `{bad}` (the layers below it inherit it)", (bad,)
@@ -137,8 +141,10 @@ class GradReport:
             i = max(range(len(values)), key=values.__getitem__)
             text = f"`{names[i]}` has gradient norm {values[i]:.2e} > {self.thresholds.exploding_norm:g}"
             if self.loss_scale is None:
-                text += (" (training with torch.amp.GradScaler? its gradients are multiplied by the loss "
-                         "scale until unscale_: pass scaler= to watch())")
+                text += (
+                    " (training with torch.amp.GradScaler? its gradients are multiplied by the loss "
+                    "scale until unscale_: pass scaler= to watch())"
+                )
             return text, (names[i],)
         logs = [math.log10(v) if v > 0 else -math.inf for v in values]
         if verdict == "vanishing":  # from where the norms leave their top decade, down to the smallest
@@ -150,8 +156,10 @@ class GradReport:
         high = max(range(len(logs)), key=lambda i: (logs[i], -i))
         bottom = min(logs[high:])
         start = next(i for i in range(high, len(logs)) if logs[i] <= bottom + 1)
-        return (f"norms rise by {values[high] / values[start]:.0e} from `{names[start]}` down to `{names[high]}`",
-                (names[start], names[high]))
+        return (
+            f"norms rise by {values[high] / values[start]:.0e} from `{names[start]}` down to `{names[high]}`",
+            (names[start], names[high]),
+        )
 
     def norm(self, layer: str) -> float | None:
         """Gradient norm of one layer, by name (``None`` if it got no gradient)."""

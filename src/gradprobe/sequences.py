@@ -28,6 +28,8 @@ def step_grad_norms(inputs: torch.Tensor, time_dim: int = 1) -> list[float]:
         )
     grad = inputs.grad.detach().movedim(time_dim, 0).reshape(inputs.shape[time_dim], -1)
     return torch.linalg.vector_norm(grad.double(), dim=1).tolist()
+
+
 # --8<-- [end:step_grad_norms]
 
 
@@ -41,8 +43,10 @@ def set_keep_gate_bias(rnn: nn.Module, value: float) -> None:
     keeps that fraction of the old state at each step, and passes that fraction of the gradient back.
     """
     if not isinstance(rnn, (nn.LSTM, nn.GRU)):
-        raise TypeError(f"expected a torch.nn.LSTM or torch.nn.GRU, got {type(rnn).__name__}: "
-                        "only gated cells have a gate that keeps the old state")
+        raise TypeError(
+            f"expected a torch.nn.LSTM or torch.nn.GRU, got {type(rnn).__name__}: "
+            "only gated cells have a gate that keeps the old state"
+        )
     if not rnn.bias:
         raise ValueError(f"this {type(rnn).__name__} was built with bias=False: it has no gate bias to set")
     gate = slice(rnn.hidden_size, 2 * rnn.hidden_size)
@@ -52,4 +56,6 @@ def set_keep_gate_bias(rnn: nn.Module, value: float) -> None:
                 param[gate] = value
             elif name.startswith("bias_hh"):
                 param[gate] = 0.0
+
+
 # --8<-- [end:keep_gate]

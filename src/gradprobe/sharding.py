@@ -19,8 +19,10 @@ from torch import nn
 from .errors import ShardedModelError
 
 _FSDP_WRAPPED = "_fsdp_wrapped_module"  # the attribute FullyShardedDataParallel keeps the wrapped module in
-_UNSHARDED_ADVICE = ("measure the model in one process or under DistributedDataParallel, or shard it with FSDP "
-                     "(FullyShardedDataParallel or fully_shard) alone")
+_UNSHARDED_ADVICE = (
+    "measure the model in one process or under DistributedDataParallel, or shard it with FSDP "
+    "(FullyShardedDataParallel or fully_shard) alone"
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,7 +50,7 @@ class ShardedParameter:
         if local.numel() != self.shard_size:
             return None
         offset, numel = self.span
-        return local.reshape(-1)[offset:offset + numel]
+        return local.reshape(-1)[offset : offset + numel]
 
     @property
     def requires_grad(self) -> bool:
@@ -86,7 +88,9 @@ def module_parameters(model: nn.Module) -> tuple[list[tuple[str, nn.Module, Owne
     _refuse_unknown(model)
     if any(_is_dtensor(p) for p in model.parameters()):
         return _fsdp2(model)
-    return [(name, module, list(module.named_parameters(recurse=False))) for name, module in model.named_modules()], None
+    return [
+        (name, module, list(module.named_parameters(recurse=False))) for name, module in model.named_modules()
+    ], None
 
 
 def _is_dtensor(p: torch.Tensor) -> bool:
@@ -96,7 +100,8 @@ def _is_dtensor(p: torch.Tensor) -> bool:
 def _refuse(model: nn.Module, wrapper: str, name: str, why: str) -> ShardedModelError:
     return ShardedModelError(
         f"{type(model).__name__} is sharded by {wrapper}, which gradprobe cannot measure ({name!r}: {why}): it would "
-        f"report the norms of shards, not of the model's gradients. To measure it, {_UNSHARDED_ADVICE}.")
+        f"report the norms of shards, not of the model's gradients. To measure it, {_UNSHARDED_ADVICE}."
+    )
 
 
 def _refuse_unknown(model: nn.Module) -> None:
@@ -104,8 +109,12 @@ def _refuse_unknown(model: nn.Module) -> None:
         if hasattr(p, "ds_id"):
             raise _refuse(model, "DeepSpeed ZeRO", name, "partitioned by DeepSpeed")
         if getattr(p, "_is_flat_param", False):  # FSDP's own flat parameters, seen without their FSDP module
-            raise _refuse(model, "an FSDP FlatParameter", name, "outside a FullyShardedDataParallel module; "
-                          "pass the FullyShardedDataParallel root itself")
+            raise _refuse(
+                model,
+                "an FSDP FlatParameter",
+                name,
+                "outside a FullyShardedDataParallel module; pass the FullyShardedDataParallel root itself",
+            )
 
 
 def _fsdp1(model: nn.Module) -> tuple[list[tuple[str, nn.Module, Owned]], Sharding]:
@@ -122,8 +131,13 @@ def _fsdp1(model: nn.Module) -> tuple[list[tuple[str, nn.Module, Owned]], Shardi
             continue
         flat = handle.flat_param
         if not handle.uses_sharded_strategy:
-            raise _refuse(model, wrapper, flat._fqns[0], "ShardingStrategy.NO_SHARD keeps whole gradients; "
-                          "use DistributedDataParallel, which gradprobe measures")
+            raise _refuse(
+                model,
+                wrapper,
+                flat._fqns[0],
+                "ShardingStrategy.NO_SHARD keeps whole gradients; "
+                "use DistributedDataParallel, which gradprobe measures",
+            )
         groups.append(handle.process_group)
         covered.add(id(flat))
         covered.update(id(p) for p in (flat._params or ()))
@@ -135,13 +149,18 @@ def _fsdp1(model: nn.Module) -> tuple[list[tuple[str, nn.Module, Owned]], Shardi
         primary = {(id(info.module), info.param_name): piece for info, piece in zip(flat._param_infos, pieces)}
         for shared in flat._shared_param_infos:
             owned.setdefault(id(shared.module), []).append(
-                (shared.param_name, primary[(id(shared.prim_module), shared.prim_param_name)]))
+                (shared.param_name, primary[(id(shared.prim_module), shared.prim_param_name)])
+            )
     modules = []
     for name, module in model.named_modules():
         for param_name, p in module.named_parameters(recurse=False):
             if id(p) not in covered:
-                raise _refuse(model, wrapper, _clean(f"{name}.{param_name}"),
-                              "not sharded by FSDP (ignored_modules or ignored_states), so it differs between ranks")
+                raise _refuse(
+                    model,
+                    wrapper,
+                    _clean(f"{name}.{param_name}"),
+                    "not sharded by FSDP (ignored_modules or ignored_states), so it differs between ranks",
+                )
         modules.append((_clean(name), module, owned.get(id(module), [])))
     return modules, Sharding(wrapper, _one_group(model, wrapper, groups))
 
@@ -158,8 +177,12 @@ def _fsdp2(model: nn.Module) -> tuple[list[tuple[str, nn.Module, Owned]], Shardi
     wrapper = "FSDP2 (fully_shard)"
     if not any(isinstance(m, FSDPModule) for m in model.modules()):
         name, p = next((name, p) for name, p in model.named_parameters() if _is_dtensor(p))
-        raise _refuse(model, "DTensor parameters without fully_shard", name,
-                      f"placements {tuple(getattr(p, 'placements', ()))}: tensor parallelism")
+        raise _refuse(
+            model,
+            "DTensor parameters without fully_shard",
+            name,
+            f"placements {tuple(getattr(p, 'placements', ()))}: tensor parallelism",
+        )
     groups = []
     wrapped: dict[int, ShardedParameter] = {}
     modules = []
@@ -168,14 +191,25 @@ def _fsdp2(model: nn.Module) -> tuple[list[tuple[str, nn.Module, Owned]], Shardi
         for param_name, p in module.named_parameters(recurse=False):
             full_name = f"{name}.{param_name}" if name else param_name
             if not _is_dtensor(p):
-                raise _refuse(model, wrapper, full_name, "a plain tensor beside DTensor parameters, so it differs "
-                              "between ranks; apply fully_shard to the root module too")
+                raise _refuse(
+                    model,
+                    wrapper,
+                    full_name,
+                    "a plain tensor beside DTensor parameters, so it differs "
+                    "between ranks; apply fully_shard to the root module too",
+                )
             placements = tuple(p.placements)
             shard_dims = [d for d, placement in enumerate(placements) if isinstance(placement, Shard)]
             if len(shard_dims) != 1 or not all(
-                    isinstance(placement, Shard) or placement.is_replicate() for placement in placements):
-                raise _refuse(model, "DTensor placements", full_name, f"placements {placements}: tensor parallelism "
-                              "or a sharding other than fully_shard's one sharded mesh dimension")
+                isinstance(placement, Shard) or placement.is_replicate() for placement in placements
+            ):
+                raise _refuse(
+                    model,
+                    "DTensor placements",
+                    full_name,
+                    f"placements {placements}: tensor parallelism "
+                    "or a sharding other than fully_shard's one sharded mesh dimension",
+                )
             groups.append(p.device_mesh.get_group(shard_dims[0]))
             if id(p) not in wrapped:
                 wrapped[id(p)] = ShardedParameter(p, None, p.numel())
@@ -188,6 +222,6 @@ def _one_group(model: nn.Module, wrapper: str, groups: list[Any]) -> Any:
     if any(g is not groups[0] for g in groups):
         raise ShardedModelError(
             f"{type(model).__name__} is sharded by {wrapper} over several process groups: gradprobe sums the "
-            f"pieces of every gradient in one all-reduce over one group. To measure it, {_UNSHARDED_ADVICE}.")
+            f"pieces of every gradient in one all-reduce over one group. To measure it, {_UNSHARDED_ADVICE}."
+        )
     return groups[0]
-

@@ -29,8 +29,9 @@ def _graph_task() -> int:
 class _Recorder:
     """The hooks behind ``watch``: they write into a ``GradHistory`` and hold the only references to the model."""
 
-    def __init__(self, model: nn.Module, history_args: dict[str, Any], optimizer: torch.optim.Optimizer | None,
-                 scaler: Any) -> None:
+    def __init__(
+        self, model: nn.Module, history_args: dict[str, Any], optimizer: torch.optim.Optimizer | None, scaler: Any
+    ) -> None:
         if isinstance(model, nn.parallel.DistributedDataParallel):
             model = model.module
         self.index = LayerIndex.of(model, trainable_only=False)
@@ -38,9 +39,11 @@ class _Recorder:
         if not any(p.requires_grad for p in params):
             raise NoTrainableParametersError(
                 f"{type(model).__name__} has no trainable parameters (none with requires_grad=True): "
-                "unfreeze at least one layer before watching its gradients")
-        self.history = GradHistory(self.index.names, unit="step" if optimizer else "pass",
-                                   shared=self.index.shared, **history_args)
+                "unfreeze at least one layer before watching its gradients"
+            )
+        self.history = GradHistory(
+            self.index.names, unit="step" if optimizer else "pass", shared=self.index.shared, **history_args
+        )
         for column, members in enumerate(self.index.layer_params):
             self.history._set_listed(column, any(params[i].requires_grad for i in members))
         self.optimizer, self.scaler = optimizer, scaler
@@ -186,11 +189,14 @@ class _Recorder:
         if step % history.stride or not any(self.index.params[i].grad is not None for i in ready):
             return
         # The references' norms before the step and now, measured with the layers (summed over shards with them)
-        measured = self.index.measure(ready, also=None if before is None else torch.cat(
-            [before, self._reference_norms().to(before.device)]))
+        measured = self.index.measure(
+            ready, also=None if before is None else torch.cat([before, self._reference_norms().to(before.device)])
+        )
         device = measured.norms.device
         scale = self._scale()
-        scale = scale.to(device).reshape(()) if scale is not None else torch.tensor(1.0, dtype=torch.float64, device=device)
+        scale = (
+            scale.to(device).reshape(()) if scale is not None else torch.tensor(1.0, dtype=torch.float64, device=device)
+        )
         nan = torch.tensor(math.nan, dtype=torch.float64, device=device)
         if before is None:  # a step without a backward pass since the last one: nothing to compare with
             factor, changed = nan, nan
@@ -208,22 +214,39 @@ class _Recorder:
         # Gradients changed by different factors (clipping by value) were clipped by an unknown amount.
         pre_clip = measured.total / factor
         clipped = torch.where(torch.isnan(factor), changed, (factor < 1 - 1e-6).double())
-        history._record(step, measured.norms, measured.has_grad,
-                        _row_values(measured.total, scale if self.scaler is not None else None, pre_clip, clipped))
+        history._record(
+            step,
+            measured.norms,
+            measured.has_grad,
+            _row_values(measured.total, scale if self.scaler is not None else None, pre_clip, clipped),
+        )
 
 
-def _row_values(total: torch.Tensor, loss_scale: torch.Tensor | None = None, pre_clip: torch.Tensor | None = None,
-                clipped: torch.Tensor | None = None) -> torch.Tensor:
+def _row_values(
+    total: torch.Tensor,
+    loss_scale: torch.Tensor | None = None,
+    pre_clip: torch.Tensor | None = None,
+    clipped: torch.Tensor | None = None,
+) -> torch.Tensor:
     """The per-row values a history keeps beside the norms, as one float64 tensor (NaN: not applicable)."""
     nan = torch.tensor(math.nan, dtype=torch.float64, device=total.device)
-    return torch.stack([v.reshape(()).double() if v is not None else nan for v in (total, loss_scale, pre_clip, clipped)])
+    return torch.stack(
+        [v.reshape(()).double() if v is not None else nan for v in (total, loss_scale, pre_clip, clipped)]
+    )
 
 
 # --8<-- [start:watch]
 @contextmanager
-def watch(model: nn.Module, every: int = 1, max_records: int = 2048, thresholds: Thresholds = DEFAULT_THRESHOLDS,
-          *, optimizer: torch.optim.Optimizer | None = None, scaler: Any = None,
-          lang: str | None = None) -> Iterator[GradHistory]:
+def watch(
+    model: nn.Module,
+    every: int = 1,
+    max_records: int = 2048,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    *,
+    optimizer: torch.optim.Optimizer | None = None,
+    scaler: Any = None,
+    lang: str | None = None,
+) -> Iterator[GradHistory]:
     """Record per-layer gradient norms of ``model`` while the block runs; yields the ``GradHistory``.
 
     Without ``optimizer``, one row per ``every``-th backward pass: ``.grad`` as it stands when the
@@ -252,10 +275,13 @@ def watch(model: nn.Module, every: int = 1, max_records: int = 2048, thresholds:
     in definition order; ``no_sync()`` passes add no row. DeepSpeed ZeRO and tensor parallelism raise
     ``ShardedModelError`` when the block starts.
     """
-    recorder = _Recorder(model, {"every": every, "max_records": max_records, "thresholds": thresholds,
-                                 "lang": lang}, optimizer, scaler)
+    recorder = _Recorder(
+        model, {"every": every, "max_records": max_records, "thresholds": thresholds, "lang": lang}, optimizer, scaler
+    )
     try:
         yield recorder.history
     finally:
         recorder.detach()
+
+
 # --8<-- [end:watch]

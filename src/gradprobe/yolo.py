@@ -34,10 +34,13 @@ def require_ultralytics() -> None:
     if importlib.util.find_spec("ultralytics") is None:
         raise ModuleNotFoundError(
             f"gradprobe.yolo needs Ultralytics, which is not installed: {INSTALL_HINT} "
-            "(Ultralytics is licensed AGPL-3.0)", name="ultralytics")
+            "(Ultralytics is licensed AGPL-3.0)",
+            name="ultralytics",
+        )
 
 
 # --- dataset ---------------------------------------------------------------------------------------------------
+
 
 def _writable_dir(root: str | os.PathLike[str]) -> Path:
     path = Path(root).expanduser().resolve()
@@ -48,8 +51,9 @@ def _writable_dir(root: str | os.PathLike[str]) -> Path:
     except OSError as error:
         raise PermissionError(f"cannot create the dataset directory {path}: {error.strerror or error}") from None
     if not os.access(path, os.W_OK | os.X_OK):
-        raise PermissionError(f"dataset directory {path} is not writable: pass a writable directory, "
-                              "e.g. one from tempfile.mkdtemp()")
+        raise PermissionError(
+            f"dataset directory {path} is not writable: pass a writable directory, e.g. one from tempfile.mkdtemp()"
+        )
     return path
 
 
@@ -76,8 +80,9 @@ def _draw_image(rng: np.random.Generator, size: int, max_shapes: int) -> tuple[I
     return image, labels
 
 
-def shapes_dataset(root: str | os.PathLike[str], train: int = 32, val: int = 8, size: int = 64,
-                   max_shapes: int = 3, seed: int = 0) -> Path:
+def shapes_dataset(
+    root: str | os.PathLike[str], train: int = 32, val: int = 8, size: int = 64, max_shapes: int = 3, seed: int = 0
+) -> Path:
     """Write a small YOLO-format detection dataset under ``root``; return its data YAML path.
 
     Each image is ``size`` x ``size`` pixels of grey noise with 1 to ``max_shapes`` filled
@@ -100,12 +105,12 @@ def shapes_dataset(root: str | os.PathLike[str], train: int = 32, val: int = 8, 
             (labels / f"{i:04d}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     names = "".join(f"  {i}: {name}\n" for i, name in enumerate(CLASSES))
     data = root / "data.yaml"
-    data.write_text(f"path: {root.as_posix()}\ntrain: images/train\nval: images/val\nnames:\n{names}",
-                    encoding="utf-8")
+    data.write_text(f"path: {root.as_posix()}\ntrain: images/train\nval: images/val\nnames:\n{names}", encoding="utf-8")
     return data
 
 
 # --- offline environment ---------------------------------------------------------------------------------------
+
 
 def offline_variables(directory: str | os.PathLike[str], verbose: bool = False) -> dict[str, str]:
     """The environment variables ``offline_environment`` sets, for ``directory``."""
@@ -141,7 +146,8 @@ def offline_environment(directory: str | os.PathLike[str], verbose: bool = False
             raise GradProbeError(
                 "Ultralytics was imported before offline_environment() was entered: it reads YOLO_OFFLINE, "
                 "YOLO_AUTOINSTALL and YOLO_CONFIG_DIR at import. Enter offline_environment() first, then "
-                "import ultralytics (or run the training in a fresh process)")
+                "import ultralytics (or run the training in a fresh process)"
+            )
     config.mkdir(parents=True, exist_ok=True)
     Path(variables["MPLCONFIGDIR"]).mkdir(parents=True, exist_ok=True)
     font = config / "Arial.ttf"
@@ -170,6 +176,7 @@ def _dejavu_sans() -> Path:
 
 
 # --- watching the trainer --------------------------------------------------------------------------------------
+
 
 class TrainingWatch:
     """What ``watch_training`` records: gradient norms of the model the trainer really trains.
@@ -211,9 +218,10 @@ class TrainingWatch:
         self.detach()
         self.trainer = trainer
         model = trainer.model.module if hasattr(trainer.model, "module") else trainer.model  # DDP wraps it
-        self._recorders = [_Recorder(model, self._settings, None, None),
-                           _Recorder(model, {**self._settings, "every": 1}, trainer.optimizer,
-                                     getattr(trainer, "scaler", None))]
+        self._recorders = [
+            _Recorder(model, self._settings, None, None),
+            _Recorder(model, {**self._settings, "every": 1}, trainer.optimizer, getattr(trainer, "scaler", None)),
+        ]
 
     def detach(self) -> None:
         """Remove every hook this watch registered."""
@@ -223,8 +231,9 @@ class TrainingWatch:
 
 # --8<-- [start:watch_training]
 @contextmanager
-def watch_training(model: Any, every: int = 1, max_records: int = 2048,
-                   thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Iterator[TrainingWatch]:
+def watch_training(
+    model: Any, every: int = 1, max_records: int = 2048, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> Iterator[TrainingWatch]:
     """Record per-layer gradient norms of what ``model.train(...)`` trains, inside the block.
 
     ``model`` is an ``ultralytics.YOLO``. Its trainer builds the module it trains when training
@@ -244,6 +253,8 @@ def watch_training(model: Any, every: int = 1, max_records: int = 2048,
         callbacks = model.callbacks.get("on_train_start", [])
         if watch.on_train_start in callbacks:
             callbacks.remove(watch.on_train_start)
+
+
 # --8<-- [end:watch_training]
 
 

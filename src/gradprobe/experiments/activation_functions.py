@@ -58,11 +58,17 @@ def saturation() -> dict[str, dict[str, float]]:
         right = x[~small].max().item() if small[-1] else float("nan")
         rows[name] = {
             "slope_at_0": slope[x.abs().argmin()].item(),
-            "max_slope": slope.max().item(), "argmax_slope": x[slope.argmax()].item(),
-            "min_value": value.min().item(), "argmin_value": x[value.argmin()].item(),
-            "min_slope": slope.min().item(), "left": left, "right": right,
+            "max_slope": slope.max().item(),
+            "argmax_slope": x[slope.argmax()].item(),
+            "min_value": value.min().item(),
+            "argmin_value": x[value.argmin()].item(),
+            "min_slope": slope.min().item(),
+            "left": left,
+            "right": right,
         }
     return rows
+
+
 # --8<-- [end:saturation]
 
 
@@ -75,12 +81,11 @@ def regression_data(seed: int = 0, n: int = 512, dim: int = 16) -> tuple[torch.T
     """Inputs from N(0, 1); targets 10 + 10 sin(2 w.x) for a random unit-scale direction w."""
     g = torch.Generator().manual_seed(seed)
     x = torch.randn(n, dim, generator=g)
-    w = torch.randn(dim, 1, generator=g) / dim ** 0.5
+    w = torch.randn(dim, 1, generator=g) / dim**0.5
     return x, 10 + 10 * torch.sin(2 * x @ w)
 
 
-def _train(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor, lr: float, steps: int,
-           g: torch.Generator) -> None:
+def _train(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor, lr: float, steps: int, g: torch.Generator) -> None:
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)  # a fresh optimizer: no momentum carried over
     for _ in range(steps):
         batch = torch.randint(0, len(x), (32,), generator=g)
@@ -107,13 +112,16 @@ def zero_gradient_units(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor
     model.zero_grad()
     F.mse_loss(model(x), y).backward()
     return torch.cat([(b.linear.weight.grad == 0).all(dim=1) & (b.linear.bias.grad == 0) for b in model.blocks])
+
+
 # --8<-- [end:dead]
 
 
 @cache
 @single_threaded
-def dying_units(activation: Activation, lr: float, seed: int = 0, steps: int = 100,
-                more_steps: int = 500) -> dict[str, float]:
+def dying_units(
+    activation: Activation, lr: float, seed: int = 0, steps: int = 100, more_steps: int = 500
+) -> dict[str, float]:
     """Train a 4-block MLP (He init) with Adam at ``lr`` for ``steps``, count inactive units, then train
     ``more_steps`` more at the usual 1e-3 and count how many of those units are still inactive."""
     torch.manual_seed(seed)

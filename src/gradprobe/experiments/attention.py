@@ -33,8 +33,9 @@ class EncoderStack(nn.Module):
         super().__init__()
         # Built one by one: nn.TransformerEncoder deep-copies a single layer, so all would start equal.
         self.layers = nn.ModuleList(
-            nn.TransformerEncoderLayer(d_model, nhead=4, dim_feedforward=2 * d_model, dropout=0.0,
-                                       batch_first=True, norm_first=norm_first)
+            nn.TransformerEncoderLayer(
+                d_model, nhead=4, dim_feedforward=2 * d_model, dropout=0.0, batch_first=True, norm_first=norm_first
+            )
             for _ in range(depth)
         )
         self.norm = nn.LayerNorm(d_model) if norm_first else nn.Identity()
@@ -45,6 +46,8 @@ class EncoderStack(nn.Module):
         for layer in self.layers:
             x = layer(x, src_mask=mask, is_causal=causal)
         return self.head(self.norm(x))
+
+
 # --8<-- [end:model]
 
 
@@ -62,6 +65,8 @@ def ffn_grad_norms(norm_first: bool, depth: int = 12, seed: int = 0) -> tuple[fl
     report = grad_norms(model)  # layers.0.self_attn, layers.0.linear1, layers.0.linear2, ..., head
     norms = dict(zip(report.layers, report.norms))
     return tuple(norms[f"layers.{i}.linear2"] for i in range(depth))  # the same parameters in both placements
+
+
 # --8<-- [end:measure]
 
 
@@ -79,8 +84,7 @@ def post_vs_pre(depth: int = 12) -> dict[str, list[float]]:
 def last_layer_by_depth(depths: tuple[int, ...] = (1, 2, 4, 8, 12, 24)) -> dict[str, list[float]]:
     """Gradient norm of the last encoder layer's W2 (median over seeds) against the number of layers."""
     depths = tuple(depths)
-    return {"post": [encoder_norms(False, d)[-1] for d in depths],
-            "pre": [encoder_norms(True, d)[-1] for d in depths]}
+    return {"post": [encoder_norms(False, d)[-1] for d in depths], "pre": [encoder_norms(True, d)[-1] for d in depths]}
 
 
 # --8<-- [start:positions]
@@ -99,14 +103,18 @@ def position_gradients(seed: int = 0, length: int = 100, depth: int = 2) -> tupl
     loss = nn.functional.mse_loss(model(x, causal=True)[:, -1], y)
     loss.backward()
     return tuple(step_grad_norms(x))
+
+
 # --8<-- [end:positions]
 
 
 def transformer_vs_rnn(length: int = 100) -> dict[str, list[float]]:
     """Median per-position gradient norms of the causal Transformer and of the tanh RNN."""
     runs = [position_gradients(seed, length) for seed in SEEDS]
-    return {"transformer": [statistics.median(values) for values in zip(*runs)],
-            "rnn": median_over_seeds("rnn", length=length)}
+    return {
+        "transformer": [statistics.median(values) for values in zip(*runs)],
+        "rnn": median_over_seeds("rnn", length=length),
+    }
 
 
 @cache

@@ -37,11 +37,15 @@ def measure(d_k: int, scaled: bool, seed: int = 0) -> dict[str, float]:
     logits.retain_grad()
     weights = torch.softmax(logits, dim=-1)
     (weights @ v * upstream).sum().backward()
-    return {"max_weight": weights.max(-1).values.mean().item(),
-            "entropy": torch.special.entr(weights).sum(-1).mean().item(),
-            "logit_std": logits.std().item(), "logit_grad": logits.grad.pow(2).mean().sqrt().item(),
-            "silent": (logits.grad.abs() < SILENT).double().mean().item(),
-            "query_grad": _row_rms(q.grad), "key_grad": _row_rms(k.grad)}
+    return {
+        "max_weight": weights.max(-1).values.mean().item(),
+        "entropy": torch.special.entr(weights).sum(-1).mean().item(),
+        "logit_std": logits.std().item(),
+        "logit_grad": logits.grad.pow(2).mean().sqrt().item(),
+        "silent": (logits.grad.abs() < SILENT).double().mean().item(),
+        "query_grad": _row_rms(q.grad),
+        "key_grad": _row_rms(k.grad),
+    }
 
 
 def _row_rms(t: torch.Tensor) -> float:

@@ -24,8 +24,10 @@ def _tensor(values: list) -> torch.Tensor:
 def tiny_network() -> tuple[Params, torch.Tensor, torch.Tensor]:
     """Parameters of a network with 2 inputs, 2 tanh hidden units and 1 linear output; one input, one target."""
     params = {
-        "W1": _tensor([[0.5, -0.4], [0.3, 0.8]]), "b1": _tensor([0.1, -0.2]),  # hidden layer
-        "W2": _tensor([[1.2, -0.7]]), "b2": _tensor([0.05]),                   # output layer
+        "W1": _tensor([[0.5, -0.4], [0.3, 0.8]]),
+        "b1": _tensor([0.1, -0.2]),  # hidden layer
+        "W2": _tensor([[1.2, -0.7]]),
+        "b2": _tensor([0.05]),  # output layer
     }
     x, y = _tensor([1.0, 2.0]), _tensor([0.6])
     return params, x, y
@@ -35,6 +37,8 @@ def forward(p: Params, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """The loss L = ½ (ŷ - y)², with ŷ = W2 tanh(W1 x + b1) + b2."""
     y_hat = p["W2"] @ torch.tanh(p["W1"] @ x + p["b1"]) + p["b2"]
     return 0.5 * (y_hat - y).pow(2).sum()
+
+
 # --8<-- [end:network]
 
 
@@ -42,18 +46,20 @@ def forward(p: Params, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 def gradients_by_hand(p: Params, x: torch.Tensor, y: torch.Tensor) -> Params:
     """∂L/∂(each parameter), written out with the chain rule, one local derivative per line."""
     # Forward pass, keeping the intermediate values that the backward pass reuses.
-    z = p["W1"] @ x + p["b1"]        # hidden pre-activations
-    h = torch.tanh(z)                # hidden activations
-    y_hat = p["W2"] @ h + p["b2"]    # output
+    z = p["W1"] @ x + p["b1"]  # hidden pre-activations
+    h = torch.tanh(z)  # hidden activations
+    y_hat = p["W2"] @ h + p["b2"]  # output
     # Backward pass: start at the loss and multiply by one local derivative per step.
-    d_y_hat = y_hat - y              # L = ½ (ŷ - y)²      =>  ∂L/∂ŷ = ŷ - y
-    d_W2 = torch.outer(d_y_hat, h)   # ŷ = W2 h + b2       =>  ∂L/∂W2 = ∂L/∂ŷ · hᵀ
-    d_b2 = d_y_hat                   #                         ∂L/∂b2 = ∂L/∂ŷ
-    d_h = p["W2"].T @ d_y_hat        #                         ∂L/∂h  = W2ᵀ · ∂L/∂ŷ
-    d_z = d_h * (1 - h**2)           # h = tanh(z), tanh' = 1 - tanh²  =>  ∂L/∂z = ∂L/∂h ⊙ (1 - h²)
-    d_W1 = torch.outer(d_z, x)       # z = W1 x + b1       =>  ∂L/∂W1 = ∂L/∂z · xᵀ
-    d_b1 = d_z                       #                         ∂L/∂b1 = ∂L/∂z
+    d_y_hat = y_hat - y  # L = ½ (ŷ - y)²      =>  ∂L/∂ŷ = ŷ - y
+    d_W2 = torch.outer(d_y_hat, h)  # ŷ = W2 h + b2       =>  ∂L/∂W2 = ∂L/∂ŷ · hᵀ
+    d_b2 = d_y_hat  #                         ∂L/∂b2 = ∂L/∂ŷ
+    d_h = p["W2"].T @ d_y_hat  #                         ∂L/∂h  = W2ᵀ · ∂L/∂ŷ
+    d_z = d_h * (1 - h**2)  # h = tanh(z), tanh' = 1 - tanh²  =>  ∂L/∂z = ∂L/∂h ⊙ (1 - h²)
+    d_W1 = torch.outer(d_z, x)  # z = W1 x + b1       =>  ∂L/∂W1 = ∂L/∂z · xᵀ
+    d_b1 = d_z  #                         ∂L/∂b1 = ∂L/∂z
     return {"W1": d_W1, "b1": d_b1, "W2": d_W2, "b2": d_b2}
+
+
 # --8<-- [end:by-hand]
 
 
@@ -63,6 +69,8 @@ def gradients_by_autograd(p: Params, x: torch.Tensor, y: torch.Tensor) -> Params
     leaves = {name: value.clone().requires_grad_() for name, value in p.items()}
     forward(leaves, x, y).backward()
     return {name: leaf.grad for name, leaf in leaves.items()}
+
+
 # --8<-- [end:autograd]
 
 
@@ -117,11 +125,13 @@ def chain_factors(label: str, depth: int = DEPTH, seed: int = 0) -> tuple[float,
         z = w[k] * h + b[k]
         if activation == "sigmoid":
             h = torch.sigmoid(z)
-            factors.append((w[k] * h * (1 - h)).item())      # σ'(z) = σ(z)(1 - σ(z))
+            factors.append((w[k] * h * (1 - h)).item())  # σ'(z) = σ(z)(1 - σ(z))
         else:
             h = torch.relu(z)
-            factors.append((w[k] * (z > 0)).item())          # relu'(z) = 1 where z > 0
+            factors.append((w[k] * (z > 0)).item())  # relu'(z) = 1 where z > 0
     return tuple(factors)
+
+
 # --8<-- [end:chain]
 
 

@@ -48,6 +48,8 @@ def measure_gain(gain: float, depth: int = DEPTH, seed: int = 0) -> GradReport:
     loss = torch.nn.functional.mse_loss(model(x), y)
     loss.backward()
     return grad_norms(model)
+
+
 # --8<-- [end:measure]
 
 
@@ -109,6 +111,8 @@ def train(lr: float, steps: int = 40, depth: int = 10, seed: int = 0) -> Trainin
                 break
             optimizer.step()
     return TrainingRun(tuple(losses), tuple(history.report(i) for i in range(len(history.steps))))
+
+
 # --8<-- [end:train]
 
 

@@ -50,13 +50,17 @@ def step_gradients(radius: float, seed: int = 0, length: int = 100) -> tuple[flo
     loss = torch.nn.functional.mse_loss(model(x), y)  # reads the last hidden state only
     loss.backward()
     return tuple(step_grad_norms(x))
+
+
 # --8<-- [end:radius]
 
 
 def gradient_by_radius(radii: tuple[float, ...] = RADII, length: int = 100) -> dict[str, list[float]]:
     """The page's figure: per-step gradient norms, median over ``SEEDS``, one series per radius."""
-    return {f"{radius:g}": [statistics.median(v) for v in zip(*(step_gradients(radius, s, length) for s in SEEDS))]
-            for radius in radii}
+    return {
+        f"{radius:g}": [statistics.median(v) for v in zip(*(step_gradients(radius, s, length) for s in SEEDS))]
+        for radius in radii
+    }
 
 
 def factor_per_step(radii: tuple[float, ...] = RADII, length: int = 100) -> dict[str, float]:
@@ -64,8 +68,9 @@ def factor_per_step(radii: tuple[float, ...] = RADII, length: int = 100) -> dict
     return {key: decay_per_step(norms) for key, norms in gradient_by_radius(radii, length).items()}
 
 
-def running_sum_batch(generator: torch.Generator, batch: int = 32,
-                      length: int = 20) -> tuple[torch.Tensor, torch.Tensor]:
+def running_sum_batch(
+    generator: torch.Generator, batch: int = 32, length: int = 20
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Generated data: ``length`` standard normal numbers; the target is their sum divided by sqrt(length)."""
     x = torch.randn(batch, length, 1, generator=generator)
     return x, x.sum(dim=1) / math.sqrt(length)
@@ -78,6 +83,7 @@ def norm_vs_value(threshold: float = 1.0, radius: float = 2.0, seed: int = 0) ->
     Returns the norm of the gradient before and after each clipping, the cosine between each
     clipped gradient and the original, and the fraction of entries that clipping by value changed.
     """
+
     def gradient(clip) -> torch.Tensor:
         torch.manual_seed(seed)
         model = rnn_with_radius(radius, input_size=1)
@@ -133,6 +139,8 @@ def train(max_norm: float | None, steps: int = STEPS, lr: float = 0.12, seed: in
             clip_grad_norm_(model.parameters(), max_norm)  # rescales only if the norm exceeds max_norm
         optimizer.step()
     return Run(tuple(losses), tuple(norms), tuple(radii))
+
+
 # --8<-- [end:train]
 
 
@@ -157,5 +165,7 @@ def summary(run: Run, threshold: float = THRESHOLD, last: int = 50) -> dict[str,
 
 def training_curves(threshold: float = THRESHOLD, steps: int = STEPS) -> dict[str, list[float]]:
     """The page's figure: the loss at every step while it is finite, without and with clipping."""
-    return {"unclipped": [v for v in train(None, steps).losses if math.isfinite(v)],
-            "clipped": list(train(threshold, steps).losses)}
+    return {
+        "unclipped": [v for v in train(None, steps).losses if math.isfinite(v)],
+        "clipped": list(train(threshold, steps).losses),
+    }

@@ -66,6 +66,8 @@ def descend(lr: float, steps: int = STEPS, standardize: bool = False) -> tuple[f
         w.grad = None  # backward() adds to .grad: clear it for the next step
     losses.append(mse(w, x, y).item())
     return tuple(losses)
+
+
 # --8<-- [end:descend]
 
 
@@ -74,7 +76,20 @@ def three_rates(steps: int = STEPS) -> dict[str, list[float]]:
     return {name: list(descend(lr, steps)[1:]) for name, lr in RATES.items()}
 
 
-SWEEP = (0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 0.9, 0.95, 1.0, 1.05, 1.1, 1.2)  # learning rates, as fractions of 2 / lambda_max
+SWEEP = (
+    0.05,
+    0.1,
+    0.2,
+    0.4,
+    0.6,
+    0.8,
+    0.9,
+    0.95,
+    1.0,
+    1.05,
+    1.1,
+    1.2,
+)  # learning rates, as fractions of 2 / lambda_max
 
 
 def loss_by_rate(fractions: tuple[float, ...] = SWEEP, steps: int = STEPS) -> dict[str, list[float]]:

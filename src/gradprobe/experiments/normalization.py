@@ -59,6 +59,8 @@ def measure(norm: Norm, weight_scale: float = 1.0, depth: int = DEPTH, seed: int
     spread = tuple(z.std(dim=0).mean().item() for z in inputs)
     saturated = tuple((1 - z.tanh() ** 2 < SATURATED_BELOW).float().mean().item() for z in inputs)
     return Measurement(report, spread, saturated)
+
+
 # --8<-- [end:measure]
 
 
@@ -80,6 +82,8 @@ def training_loss(norm: Norm, steps: int = 60, depth: int = DEPTH, seed: int = 0
         optimizer.step()
         losses.append(loss.item())
     return tuple(losses)
+
+
 # --8<-- [end:train]
 
 
@@ -93,8 +97,9 @@ def saturated_percent(m: Measurement) -> float:
     return 100 * sum(m.saturated) / len(m.saturated)
 
 
-def saturation_by_scale(scales: tuple[float, ...] = (0.5, 1, 2, 3, 4, 5, 6, 7, 8),
-                        depth: int = DEPTH) -> dict[str, list[float]]:
+def saturation_by_scale(
+    scales: tuple[float, ...] = (0.5, 1, 2, 3, 4, 5, 6, 7, 8), depth: int = DEPTH
+) -> dict[str, list[float]]:
     """The page's second figure: percentage of saturated tanh units against the factor applied to the weights."""
     return {norm: [saturated_percent(measure(norm, float(s), depth)) for s in scales] for norm in NORMS}
 

@@ -34,8 +34,7 @@ SETUPS: dict[str, tuple[Cell, float | None]] = {
 # --8<-- [start:measure]
 @cache  # tests and figures in one process share the runs
 @single_threaded  # a tiny model: faster on one CPU thread, and independent of the core count
-def step_gradients(cell: Cell, keep_bias: float | None = None, seed: int = 0,
-                   length: int = 100) -> tuple[float, ...]:
+def step_gradients(cell: Cell, keep_bias: float | None = None, seed: int = 0, length: int = 100) -> tuple[float, ...]:
     """Norm of d(loss)/d(input at step t) for t = 1..length; the loss sees only the last step."""
     torch.manual_seed(seed)
     model = sequence_model(cell, input_size=INPUTS, hidden_size=HIDDEN, output_size=1).double()
@@ -46,11 +45,14 @@ def step_gradients(cell: Cell, keep_bias: float | None = None, seed: int = 0,
     loss = torch.nn.functional.mse_loss(model(x), y)  # model(x) reads the last hidden state only
     loss.backward()
     return tuple(step_grad_norms(x))  # one norm per time step, step 1 first
+
+
 # --8<-- [end:measure]
 
 
-def median_over_seeds(cell: Cell, keep_bias: float | None = None, seeds: tuple[int, ...] = SEEDS,
-                      length: int = 100) -> list[float]:
+def median_over_seeds(
+    cell: Cell, keep_bias: float | None = None, seeds: tuple[int, ...] = SEEDS, length: int = 100
+) -> list[float]:
     """Per-step gradient norms, the median over ``seeds`` at each step."""
     runs = [step_gradients(cell, keep_bias, seed, length) for seed in seeds]
     return [statistics.median(values) for values in zip(*runs)]
@@ -71,14 +73,20 @@ def summary(length: int = 100) -> dict[str, dict[str, float]]:
     """Per set-up: the gradient at step 1 and at the last step, their ratio and the decay per step."""
     rows = {}
     for label, norms in gradient_by_step(length).items():
-        rows[label] = {"first": norms[0], "last": norms[-1], "ratio": norms[0] / norms[-1],
-                       "per_step": decay_per_step(norms)}
+        rows[label] = {
+            "first": norms[0],
+            "last": norms[-1],
+            "ratio": norms[0] / norms[-1],
+            "per_step": decay_per_step(norms),
+        }
     return rows
 
 
-def first_over_last_by_bias(biases: tuple[float, ...] = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0),
-                            length: int = 100) -> dict[str, list[float]]:
+def first_over_last_by_bias(
+    biases: tuple[float, ...] = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0), length: int = 100
+) -> dict[str, list[float]]:
     """Step-1 / last-step gradient ratio against the keep-gate bias; the plain RNN (no gate) as reference."""
+
     def ratio(cell: Cell, bias: float | None) -> float:
         norms = median_over_seeds(cell, bias, length=length)
         return norms[0] / norms[-1]
@@ -106,6 +114,8 @@ def recurrent_weight_spectrum(seed: int = 0, length: int = 100) -> dict[str, flo
     with torch.no_grad():
         hidden, _ = model.rnn(x)
     weight = model.rnn.weight_hh_l0.detach()
-    return {"radius": torch.linalg.eigvals(weight).abs().max().item(),
-            "largest_singular_value": torch.linalg.matrix_norm(weight, 2).item(),
-            "tanh_slope_rms": (1 - hidden**2).pow(2).mean().sqrt().item()}
+    return {
+        "radius": torch.linalg.eigvals(weight).abs().max().item(),
+        "largest_singular_value": torch.linalg.matrix_norm(weight, 2).item(),
+        "tanh_slope_rms": (1 - hidden**2).pow(2).mean().sqrt().item(),
+    }

@@ -71,13 +71,18 @@ def train(depth: int, residual: bool, seed: int = 0, steps: int = STEPS) -> Run:
     hook.remove()
     spread = features[0].std(dim=0).mean().item()
     return Run(tuple(losses), reports[0], reports[-1], spread)
+
+
 # --8<-- [end:train]
 
 
 def loss_curves(shallow: int = SHALLOW, deep: int = DEEP, seed: int = 0) -> dict[str, list[float]]:
     """The page's first figure: training loss at every step, plain and residual, shallow and deep."""
-    return {f"{kind}_{size}": list(train(depth, kind == "residual", seed).losses)
-            for kind in ("plain", "residual") for size, depth in (("shallow", shallow), ("deep", deep))}
+    return {
+        f"{kind}_{size}": list(train(depth, kind == "residual", seed).losses)
+        for kind in ("plain", "residual")
+        for size, depth in (("shallow", shallow), ("deep", deep))
+    }
 
 
 def gradient_by_block(depth: int = DEEP, seed: int = 0) -> dict[str, GradReport]:

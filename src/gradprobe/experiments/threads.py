@@ -15,6 +15,7 @@ R = TypeVar("R")
 
 def single_threaded(fn: Callable[P, R]) -> Callable[P, R]:
     """Call ``fn`` with PyTorch's intra-op thread count set to 1, then restore the previous count."""
+
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         before = torch.get_num_threads()
@@ -23,4 +24,5 @@ def single_threaded(fn: Callable[P, R]) -> Callable[P, R]:
             return fn(*args, **kwargs)
         finally:
             torch.set_num_threads(before)
+
     return wrapper

@@ -18,6 +18,8 @@ def measure_mlp(activation: Activation, init: Init, depth: int = 15, seed: int =
     loss = torch.nn.functional.mse_loss(model(x), y)
     loss.backward()
     return grad_norms(model)
+
+
 # --8<-- [end:measure]
 
 
@@ -31,6 +33,4 @@ def sigmoid_vs_relu(depth: int = 15, seed: int = 0) -> dict[str, GradReport]:
 
 def ratio_by_depth(depths: tuple[int, ...] = (2, 5, 10, 15, 20), seed: int = 0) -> dict[str, list[float]]:
     """First/last layer gradient ratio against depth, for both set-ups."""
-    return {
-        name: [sigmoid_vs_relu(d, seed)[name].ratio for d in depths] for name in ("sigmoid", "relu")
-    }
+    return {name: [sigmoid_vs_relu(d, seed)[name].ratio for d in depths] for name in ("sigmoid", "relu")}

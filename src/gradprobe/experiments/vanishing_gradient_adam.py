@@ -44,8 +44,9 @@ def layers(model: MLP) -> list[torch.nn.Linear]:
 
 
 @single_threaded
-def train(optimizer: Optimizer, activation: Activation = "tanh", depth: int = 20, steps: int = STEPS,
-          seed: int = 0) -> Run:
+def train(
+    optimizer: Optimizer, activation: Activation = "tanh", depth: int = 20, steps: int = STEPS, seed: int = 0
+) -> Run:
     """``steps`` full-batch steps on 256 random regression points with ``optimizer`` at its rate."""
     if optimizer not in LEARNING_RATES:
         raise ValueError(f"unknown optimizer {optimizer!r}; choose one of: {', '.join(LEARNING_RATES)}")
@@ -55,8 +56,11 @@ def train(optimizer: Optimizer, activation: Activation = "tanh", depth: int = 20
     g = torch.Generator().manual_seed(seed)
     x, y = torch.randn(256, 32, generator=g), torch.randn(256, 1, generator=g)
     lr = LEARNING_RATES[optimizer]
-    opt = (torch.optim.SGD(model.parameters(), lr=lr) if optimizer == "sgd"
-           else torch.optim.Adam(model.parameters(), lr=lr, eps=ADAM_EPS))
+    opt = (
+        torch.optim.SGD(model.parameters(), lr=lr)
+        if optimizer == "sgd"
+        else torch.optim.Adam(model.parameters(), lr=lr, eps=ADAM_EPS)
+    )
     gradients: tuple[torch.Tensor, ...] = ()
     for step in range(steps):
         opt.zero_grad()
@@ -69,8 +73,9 @@ def train(optimizer: Optimizer, activation: Activation = "tanh", depth: int = 20
 
 def relative_updates(run: Run) -> list[float]:
     """||W_after - W_before|| / ||W_before|| for each layer, input side first."""
-    return [((a.weight - b.weight).norm() / b.weight.norm()).item()
-            for a, b in zip(layers(run.after), layers(run.before))]
+    return [
+        ((a.weight - b.weight).norm() / b.weight.norm()).item() for a, b in zip(layers(run.after), layers(run.before))
+    ]
 
 
 def gradient_ratio(run: Run) -> float:
@@ -105,9 +110,14 @@ def summary(activation: Activation = "tanh", depth: int = 20) -> dict[str, dict[
     for optimizer in LEARNING_RATES:
         run = train(optimizer, activation, depth)
         updates = relative_updates(run)
-        result[optimizer] = {"gradient_ratio": gradient_ratio(run), "first_update": updates[0],
-                             "last_update": updates[-1], "first_effect": output_change(run, 0),
-                             "last_effect": output_change(run, -1), "input_spread": input_spread(run)}
+        result[optimizer] = {
+            "gradient_ratio": gradient_ratio(run),
+            "first_update": updates[0],
+            "last_update": updates[-1],
+            "first_effect": output_change(run, 0),
+            "last_effect": output_change(run, -1),
+            "input_spread": input_spread(run),
+        }
     return result
 
 
@@ -116,5 +126,9 @@ def epsilon_floor(activation: Activation = "sigmoid", depth: int = 15) -> dict[s
     step, Adam's epsilon, and the first and last layers' relative updates."""
     run = train("adam", activation, depth)
     updates = relative_updates(run)
-    return {"median_gradient": run.gradients[0].abs().median().item(), "eps": ADAM_EPS,
-            "first_update": updates[0], "last_update": updates[-1]}
+    return {
+        "median_gradient": run.gradients[0].abs().median().item(),
+        "eps": ADAM_EPS,
+        "first_update": updates[0],
+        "last_update": updates[-1],
+    }

@@ -39,8 +39,9 @@ def clusters(n: int, dim: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tenso
     return x, y
 
 
-def backward_at_init(activation: Activation, init: Init, depth: int, width: int, inputs: int,
-                     seed: int = 0, input_variance: float = 2.0) -> tuple[MLP, list[torch.Tensor], list[torch.Tensor]]:
+def backward_at_init(
+    activation: Activation, init: Init, depth: int, width: int, inputs: int, seed: int = 0, input_variance: float = 2.0
+) -> tuple[MLP, list[torch.Tensor], list[torch.Tensor]]:
     """Build the MLP, run one forward and backward pass on 256 points; return the model, each hidden
     layer's pre-activation z_k (its ``.grad`` is dL/dz_k) and its activation h_k = f(z_k).
 
@@ -65,8 +66,9 @@ def backward_at_init(activation: Activation, init: Init, depth: int, width: int,
 
 @cache  # tests, snippet and figures in one process share the runs
 @single_threaded
-def layer_statistics(activation: Activation, init: Init, depth: int, width: int, inputs: int,
-                     seed: int = 0, input_variance: float = 2.0) -> dict[str, tuple[float, ...]]:
+def layer_statistics(
+    activation: Activation, init: Init, depth: int, width: int, inputs: int, seed: int = 0, input_variance: float = 2.0
+) -> dict[str, tuple[float, ...]]:
     """Per hidden layer, input side first: the variance of its activations, of the gradient at its
     pre-activations and of its weight gradient."""
     model, pre, post = backward_at_init(activation, init, depth, width, inputs, seed, input_variance)
@@ -79,8 +81,9 @@ def layer_statistics(activation: Activation, init: Init, depth: int, width: int,
 
 @cache
 @single_threaded
-def weight_gradient_report(activation: Activation, init: Init, depth: int, width: int, inputs: int,
-                           seed: int = 0) -> GradReport:
+def weight_gradient_report(
+    activation: Activation, init: Init, depth: int, width: int, inputs: int, seed: int = 0
+) -> GradReport:
     """What ``gradprobe.grad_norms`` (weight gradients only) reports on the same backward pass."""
     model, _, _ = backward_at_init(activation, init, depth, width, inputs, seed)
     return grad_norms(model)
@@ -117,7 +120,9 @@ def tanh_variances(layers: Sequence[int] = tuple(range(1, TANH_NET["depth"] + 1)
     return series
 
 
-def relu_statistics(stat: str, layers: Sequence[int] = tuple(range(1, RELU_NET["depth"] + 1))) -> dict[str, list[float]]:
+def relu_statistics(
+    stat: str, layers: Sequence[int] = tuple(range(1, RELU_NET["depth"] + 1))
+) -> dict[str, list[float]]:
     """Figure: one statistic of ``layer_statistics`` for the deep ReLU network under each init."""
     if stat not in ("activation", "preactivation_grad", "weight_grad"):
         raise ValueError(f"unknown stat {stat!r}; choose activation, preactivation_grad or weight_grad")
@@ -154,7 +159,9 @@ def sigmoid_training(steps: int = SIGMOID_STEPS, seed: int = 0) -> dict[str, tup
     return {key: tuple(values) for key, values in record.items()}
 
 
-def sigmoid_layer_means(checkpoints: Sequence[int] = tuple(range(0, SIGMOID_STEPS + 1, RECORD_EVERY))) -> dict[str, list[float]]:
+def sigmoid_layer_means(
+    checkpoints: Sequence[int] = tuple(range(0, SIGMOID_STEPS + 1, RECORD_EVERY)),
+) -> dict[str, list[float]]:
     """Figure: mean activation of each hidden layer at the given training steps."""
     if any(c < 0 or c % RECORD_EVERY for c in checkpoints):
         raise ValueError(f"checkpoints must be non-negative multiples of {RECORD_EVERY}, got {checkpoints}")

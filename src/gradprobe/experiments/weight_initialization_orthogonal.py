@@ -26,7 +26,7 @@ def weights(kind: Weights, width: int, depth: int, generator: torch.Generator) -
         raise ValueError(f"unknown weights {kind!r}; choose gaussian or orthogonal")
     gaussian = [torch.randn(width, width, generator=generator, dtype=torch.float64) for _ in range(depth)]
     if kind == "gaussian":
-        return [w / width ** 0.5 for w in gaussian]
+        return [w / width**0.5 for w in gaussian]
     return [torch.nn.init.orthogonal_(torch.empty_like(w), generator=generator) for w in gaussian]
 
 
@@ -50,11 +50,14 @@ def spread(net: Net, kind: Weights, depth: int) -> dict[str, float]:
     """The Jacobian's root-mean-square singular value and the share of its singular values within a
     factor of 2 of that RMS (1.0 is dynamical isometry)."""
     s = singular_values(net, kind, depth)
-    rms = (s ** 2).mean().sqrt()
+    rms = (s**2).mean().sqrt()
     return {"rms": rms.item(), "within_two": ((s > rms / 2) & (s < 2 * rms)).double().mean().item()}
 
 
 def by_depth(depths: tuple[int, ...] = DEPTHS) -> dict[str, list[dict[str, float]]]:
     """``spread`` of each net and init at each depth, keyed ``"<net> <init>"``."""
-    return {f"{net} {kind}": [spread(net, kind, d) for d in depths]
-            for net in ("linear", "tanh") for kind in ("gaussian", "orthogonal")}
+    return {
+        f"{net} {kind}": [spread(net, kind, d) for d in depths]
+        for net in ("linear", "tanh")
+        for kind in ("gaussian", "orthogonal")
+    }

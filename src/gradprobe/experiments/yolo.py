@@ -33,17 +33,29 @@ def train(workdir: Path, seed: int = 0) -> dict[str, Any]:
     with yolo.offline_environment(workdir):
         from ultralytics import YOLO
 
-        data = yolo.shapes_dataset(workdir / "shapes", train=SETUP["train"], val=SETUP["val"],
-                                   size=SETUP["imgsz"], seed=seed)
+        data = yolo.shapes_dataset(
+            workdir / "shapes", train=SETUP["train"], val=SETUP["val"], size=SETUP["imgsz"], seed=seed
+        )
         model = YOLO("yolo11n.yaml")
         built, events = model.model, []
         for event in list(model.callbacks):  # every Ultralytics callback, in the order they run
             model.add_callback(event, lambda trainer, event=event: events.append(event))
         model.add_callback("on_train_start", lambda trainer: _mark_backward_and_step(trainer, built, events, facts))
         with yolo.watch_training(model) as run, watch(built) as on_built_model:
-            model.train(data=data, epochs=SETUP["epochs"], imgsz=SETUP["imgsz"], batch=SETUP["batch"],
-                        nbs=SETUP["batch"], workers=0, device="cpu", plots=False, seed=seed, deterministic=True,
-                        project=workdir / "runs", name="train")
+            model.train(
+                data=data,
+                epochs=SETUP["epochs"],
+                imgsz=SETUP["imgsz"],
+                batch=SETUP["batch"],
+                nbs=SETUP["batch"],
+                workers=0,
+                device="cpu",
+                plots=False,
+                seed=seed,
+                deterministic=True,
+                project=workdir / "runs",
+                name="train",
+            )
         history = run.history
         layers, norms = yolo.by_layer_index(history)
         reports = [history.report(i) for i in range(len(history.steps))]
@@ -71,8 +83,9 @@ def _mark_backward_and_step(trainer: Any, built: Any, events: list[str], facts: 
     """Log the end of each backward pass and each optimizer step among the callback events."""
     facts["trains_built_model"] = trainer.model is built
     first = next(p for p in trainer.model.parameters() if p.requires_grad)
-    first.register_post_accumulate_grad_hook(lambda _: torch.autograd.Variable._execution_engine.queue_callback(
-        lambda: events.append("backward end")))
+    first.register_post_accumulate_grad_hook(
+        lambda _: torch.autograd.Variable._execution_engine.queue_callback(lambda: events.append("backward end"))
+    )
     trainer.optimizer.register_step_pre_hook(lambda *_: events.append("optimizer step"))
 
 
@@ -106,8 +119,7 @@ def run(seed: int = 0, timeout: float = 600) -> dict[str, Any]:
     yolo.require_ultralytics()
     command = [sys.executable, "-m", __name__, "--seed", str(seed)]
     with tempfile.TemporaryDirectory(prefix="gradprobe-yolo-") as tmp:
-        result = subprocess.run([*command, "--workdir", tmp], cwd=tmp, capture_output=True, text=True,
-                                timeout=timeout)
+        result = subprocess.run([*command, "--workdir", tmp], cwd=tmp, capture_output=True, text=True, timeout=timeout)
     if result.returncode != 0:
         raise RuntimeError(f"YOLO training failed ({' '.join(command)}):\n{result.stderr[-4000:]}")
     return json.loads(result.stdout.splitlines()[-1])

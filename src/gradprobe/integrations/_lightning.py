@@ -12,9 +12,16 @@ from ._probe import Probe
 class LightningProbe:
     """What ``GradProbeCallback`` does, written once for ``lightning.pytorch`` and ``pytorch_lightning``."""
 
-    def __init__(self, every: int | None = None, depth: int | None = None,
-                 thresholds: Thresholds = DEFAULT_THRESHOLDS, *, max_records: int = 2048,
-                 prefix: str = "gradprobe", lang: str | None = None) -> None:
+    def __init__(
+        self,
+        every: int | None = None,
+        depth: int | None = None,
+        thresholds: Thresholds = DEFAULT_THRESHOLDS,
+        *,
+        max_records: int = 2048,
+        prefix: str = "gradprobe",
+        lang: str | None = None,
+    ) -> None:
         super().__init__()
         self._probe = Probe(every, depth, thresholds, max_records, prefix, lang)
 
@@ -22,8 +29,9 @@ class LightningProbe:
     def history(self) -> GradHistory:
         """Everything recorded so far (raises before training has started)."""
         if self._probe.history is None:
-            raise RuntimeError("GradProbeCallback has recorded nothing yet: pass it to Trainer(callbacks=[...]) "
-                               "and call trainer.fit")
+            raise RuntimeError(
+                "GradProbeCallback has recorded nothing yet: pass it to Trainer(callbacks=[...]) and call trainer.fit"
+            )
         return self._probe.history
 
     def on_train_start(self, trainer: Any, pl_module: Any) -> None:

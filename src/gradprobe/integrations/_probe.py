@@ -21,8 +21,11 @@ _WARNED = ("vanishing", "exploding", "non-finite")
 def require(module: str, extra: str, integration: str) -> None:
     """Fail with the install command when ``module``, which ``integration`` builds on, is not installed."""
     if importlib.util.find_spec(module) is None:
-        raise ImportError(f"gradprobe.integrations.{integration} needs {module}, which the core install leaves "
-                          f'out: pip install "gradprobe[{extra}]"', name=module)
+        raise ImportError(
+            f"gradprobe.integrations.{integration} needs {module}, which the core install leaves "
+            f'out: pip install "gradprobe[{extra}]"',
+            name=module,
+        )
 
 
 class GradientWarning(UserWarning):
@@ -32,11 +35,20 @@ class GradientWarning(UserWarning):
 class Probe:
     """Watches one model and optimizer from the start of training to its end (``watch(optimizer=...)``)."""
 
-    def __init__(self, every: int | None, depth: int | None, thresholds: Thresholds, max_records: int,
-                 prefix: str, lang: str | None) -> None:
+    def __init__(
+        self,
+        every: int | None,
+        depth: int | None,
+        thresholds: Thresholds,
+        max_records: int,
+        prefix: str,
+        lang: str | None,
+    ) -> None:
         if every is not None and (isinstance(every, bool) or not isinstance(every, int) or every < 1):
-            raise ValueError(f"every must be a positive number of optimizer steps or None (the trainer's "
-                             f"logging interval), got {every!r}")
+            raise ValueError(
+                f"every must be a positive number of optimizer steps or None (the trainer's "
+                f"logging interval), got {every!r}"
+            )
         if depth is not None and (isinstance(depth, bool) or not isinstance(depth, int) or depth < 1):
             raise ValueError(f"depth must be a positive integer (dotted name parts to keep) or None, got {depth!r}")
         self.every, self.depth, self.thresholds = every, depth, thresholds
@@ -48,9 +60,17 @@ class Probe:
 
     def start(self, model: nn.Module, optimizer: torch.optim.Optimizer, scaler: Any, logging_interval: int) -> None:
         self.stop()
-        self.history = self._stack.enter_context(watch(
-            model, self.every or logging_interval, self.max_records, self.thresholds,
-            optimizer=optimizer, scaler=scaler, lang=self.lang))
+        self.history = self._stack.enter_context(
+            watch(
+                model,
+                self.every or logging_interval,
+                self.max_records,
+                self.thresholds,
+                optimizer=optimizer,
+                scaler=scaler,
+                lang=self.lang,
+            )
+        )
         self._logged, self._warned = 0, set()
 
     def stop(self) -> None:
@@ -67,8 +87,9 @@ class Probe:
             report = history.report(row)
             if warn and report.verdict in _WARNED and report.verdict not in self._warned:
                 self._warned.add(report.verdict)
-                warnings.warn(f"gradprobe, optimizer step {steps[row]}: {report.summary()}", GradientWarning,
-                              stacklevel=2)
+                warnings.warn(
+                    f"gradprobe, optimizer step {steps[row]}: {report.summary()}", GradientWarning, stacklevel=2
+                )
             yield steps[row], history.scalars(row, self.depth, self.prefix)
         if steps:
             self._logged = steps[-1] + 1

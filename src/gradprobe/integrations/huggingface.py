@@ -11,7 +11,7 @@ from ._probe import GradientWarning, Probe, require
 
 require("transformers", "huggingface", "huggingface")
 
-from transformers import Trainer, TrainerCallback
+from transformers import Trainer, TrainerCallback  # noqa: E402 (after require() names the extra to install)
 
 
 class GradProbeCallback(TrainerCallback):
@@ -32,12 +32,21 @@ class GradProbeCallback(TrainerCallback):
     process). The whole run stays readable as ``callback.history`` (a ``GradHistory``).
     """
 
-    def __init__(self, trainer: Trainer, every: int | None = None, depth: int | None = None,
-                 thresholds: Thresholds = DEFAULT_THRESHOLDS, *, max_records: int = 2048,
-                 prefix: str = "gradprobe", lang: str | None = None) -> None:
+    def __init__(
+        self,
+        trainer: Trainer,
+        every: int | None = None,
+        depth: int | None = None,
+        thresholds: Thresholds = DEFAULT_THRESHOLDS,
+        *,
+        max_records: int = 2048,
+        prefix: str = "gradprobe",
+        lang: str | None = None,
+    ) -> None:
         if not isinstance(trainer, Trainer):
-            raise TypeError(f"GradProbeCallback(trainer): expected a transformers.Trainer, "
-                            f"got {type(trainer).__name__}")
+            raise TypeError(
+                f"GradProbeCallback(trainer): expected a transformers.Trainer, got {type(trainer).__name__}"
+            )
         self._probe = Probe(every, depth, thresholds, max_records, prefix, lang)
         self._trainer = trainer
         trainer.add_callback(self)
@@ -49,8 +58,9 @@ class GradProbeCallback(TrainerCallback):
             raise RuntimeError("GradProbeCallback has recorded nothing yet: call trainer.train()")
         return self._probe.history
 
-    def on_train_begin(self, args: Any, state: Any, control: Any, model: Any = None, optimizer: Any = None,
-                       **kwargs: Any) -> None:
+    def on_train_begin(
+        self, args: Any, state: Any, control: Any, model: Any = None, optimizer: Any = None, **kwargs: Any
+    ) -> None:
         # Accelerate wraps the optimizer (AcceleratedOptimizer): the hooks go on the torch optimizer inside,
         # and the wrapper holds the GradScaler of fp16 training.
         inner = getattr(optimizer, "optimizer", optimizer)

@@ -7,7 +7,7 @@ from ._probe import GradientWarning, require
 
 require("lightning", "lightning", "lightning")
 
-from lightning.pytorch import Callback
+from lightning.pytorch import Callback  # noqa: E402 (after require() names the extra to install)
 
 
 class GradProbeCallback(LightningProbe, Callback):

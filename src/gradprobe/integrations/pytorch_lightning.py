@@ -11,7 +11,7 @@ from ._probe import GradientWarning, require
 
 require("pytorch_lightning", "lightning", "pytorch_lightning")
 
-from pytorch_lightning import Callback
+from pytorch_lightning import Callback  # noqa: E402 (after require() names the extra to install)
 
 
 class GradProbeCallback(LightningProbe, Callback):

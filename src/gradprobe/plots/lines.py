@@ -14,8 +14,9 @@ Series = Mapping[str, Sequence[float]]
 LINESTYLES = ("-", "--", "-.", (0, (1, 1)), (0, (5, 1, 1, 1, 1, 1)))  # curves that coincide stay visible
 
 
-def log_lines(series: Series, *, title: str, xlabel: str, ylabel: str, x: Sequence[float] | None = None,
-              language: str = "en") -> Figure:
+def log_lines(
+    series: Series, *, title: str, xlabel: str, ylabel: str, x: Sequence[float] | None = None, language: str = "en"
+) -> Figure:
     """One line with dots per series on a logarithmic y axis (x defaults to 0, 1, 2, ...)."""
     fig, ax = new_figure()
     for name, xs, values in x_values(series, x, 0, "log_lines"):
@@ -26,8 +27,9 @@ def log_lines(series: Series, *, title: str, xlabel: str, ylabel: str, x: Sequen
     return fig
 
 
-def layer_lines(series: Series, *, title: str, xlabel: str, ylabel: str, x: Sequence[float] | None = None,
-                language: str = "en") -> Figure:
+def layer_lines(
+    series: Series, *, title: str, xlabel: str, ylabel: str, x: Sequence[float] | None = None, language: str = "en"
+) -> Figure:
     """One line per series on a logarithmic y axis against layer numbers (default 1, 2, 3, ...), whole-number ticks."""
     fig, ax = new_figure()
     for name, xs, values in x_values(series, x, 1, "layer_lines"):
@@ -39,8 +41,9 @@ def layer_lines(series: Series, *, title: str, xlabel: str, ylabel: str, x: Sequ
     return fig
 
 
-def step_lines(series: Series, *, title: str, xlabel: str, ylabel: str, x: Sequence[float] | None = None,
-               language: str = "en") -> Figure:
+def step_lines(
+    series: Series, *, title: str, xlabel: str, ylabel: str, x: Sequence[float] | None = None, language: str = "en"
+) -> Figure:
     """One line per series on a logarithmic y axis against time steps 1, 2, 3, ... (too many points for dots)."""
     fig, ax = new_figure()
     for name, xs, values in x_values(series, x, 1, "step_lines"):
@@ -51,8 +54,9 @@ def step_lines(series: Series, *, title: str, xlabel: str, ylabel: str, x: Seque
     return fig
 
 
-def linear_lines(series: Series, *, title: str, xlabel: str, ylabel: str, x: Sequence[float] | None = None,
-                 language: str = "en") -> Figure:
+def linear_lines(
+    series: Series, *, title: str, xlabel: str, ylabel: str, x: Sequence[float] | None = None, language: str = "en"
+) -> Figure:
     """One line per series on a linear y axis that starts at zero (x defaults to 0, 1, 2, ...).
 
     A log axis makes a 1.5x difference look like a cliff; starting at zero shows it at its size.
@@ -67,8 +71,9 @@ def linear_lines(series: Series, *, title: str, xlabel: str, ylabel: str, x: Seq
     return fig
 
 
-def curves(series: Series, *, title: str, xlabel: str, ylabel: str, x: Sequence[float] | None = None,
-           language: str = "en") -> Figure:
+def curves(
+    series: Series, *, title: str, xlabel: str, ylabel: str, x: Sequence[float] | None = None, language: str = "en"
+) -> Figure:
     """Smooth lines on linear axes, each in its own dash style; the axes through zero drawn where data cross it."""
     fig, ax = new_figure()
     rows = x_values(series, x, 0, "curves")
@@ -86,8 +91,9 @@ def curves(series: Series, *, title: str, xlabel: str, ylabel: str, x: Sequence[
     return fig
 
 
-def factor_product_lines(series: Series, *, title: str, xlabel: str, ylabel: str,
-                         x: Sequence[float] | None = None, language: str = "en") -> Figure:
+def factor_product_lines(
+    series: Series, *, title: str, xlabel: str, ylabel: str, x: Sequence[float] | None = None, language: str = "en"
+) -> Figure:
     """Series in pairs, (local factors, running product) of one chain each, on a logarithmic y axis.
 
     Both series of a pair share a colour: the factors as dots, the product as a line. x defaults to

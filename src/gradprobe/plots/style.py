@@ -15,12 +15,12 @@ from collections.abc import Mapping, Sequence
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from cycler import cycler  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.font_manager import FontProperties  # noqa: E402
+import matplotlib.pyplot as plt
+from cycler import cycler
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 
 WIDTH = 5.6  # inches
 HEIGHT = 3.9
@@ -29,45 +29,57 @@ INK = {"--gg-ink": ("#1f2328", "#e3e5ea")}  # texts and tick labels
 MUTED = {"--gg-muted": ("#6e7379", "#9aa0a8")}  # axis lines, tick marks, reference lines
 GRID = {"--gg-grid": ("#e4e6ea", "#3a3f4b")}
 # Okabe & Ito's colourblind-safe palette without black and yellow; dark variants keep each hue, lighter
-SERIES = {f"--gg-c{i}": pair for i, pair in enumerate([
-    ("#0072b2", "#56a8e8"), ("#d55e00", "#ff8c42"), ("#009e73", "#2fc79a"),
-    ("#cc79a7", "#e89bc6"), ("#e69f00", "#f5b942"), ("#56b4e9", "#a9dcf7")])}
+SERIES = {
+    f"--gg-c{i}": pair
+    for i, pair in enumerate(
+        [
+            ("#0072b2", "#56a8e8"),
+            ("#d55e00", "#ff8c42"),
+            ("#009e73", "#2fc79a"),
+            ("#cc79a7", "#e89bc6"),
+            ("#e69f00", "#f5b942"),
+            ("#56b4e9", "#a9dcf7"),
+        ]
+    )
+}
 THEME = INK | MUTED | GRID | SERIES
 REFERENCE = MUTED["--gg-muted"][0]  # colour of reference lines (y = 1, the axes through zero)
 
-plt.rcParams.update({
-    "svg.fonttype": "none",  # text stays text: small, selectable, drawn in the reader's sans-serif font
-    "svg.hashsalt": "gradprobe",  # stable ids, so a figure's file changes only when the figure does
-    "font.sans-serif": ["DejaVu Sans"],
-    "font.size": 12,
-    "axes.titlesize": 13,
-    "axes.labelsize": 12,
-    "xtick.labelsize": 12,
-    "ytick.labelsize": 12,
-    "legend.fontsize": 11.5,
-    "mathtext.default": "regular",  # powers of ten in the labels' font
-    "axes.formatter.use_mathtext": True,
-    "text.color": INK["--gg-ink"][0],
-    "axes.labelcolor": INK["--gg-ink"][0],
-    "xtick.labelcolor": INK["--gg-ink"][0],
-    "ytick.labelcolor": INK["--gg-ink"][0],
-    "axes.edgecolor": REFERENCE,
-    "xtick.color": REFERENCE,
-    "ytick.color": REFERENCE,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "axes.axisbelow": True,
-    "grid.color": GRID["--gg-grid"][0],
-    "grid.alpha": 1.0,
-    "grid.linewidth": 0.8,
-    "axes.prop_cycle": cycler(color=[light for light, _ in SERIES.values()]),
-    "lines.linewidth": 1.8,
-    "figure.facecolor": "none",  # the page's background shows through, in either scheme
-    "axes.facecolor": "none",
-    "savefig.facecolor": "none",
-    "legend.frameon": False,
-})
+plt.rcParams.update(
+    {
+        "svg.fonttype": "none",  # text stays text: small, selectable, drawn in the reader's sans-serif font
+        "svg.hashsalt": "gradprobe",  # stable ids, so a figure's file changes only when the figure does
+        "font.sans-serif": ["DejaVu Sans"],
+        "font.size": 12,
+        "axes.titlesize": 13,
+        "axes.labelsize": 12,
+        "xtick.labelsize": 12,
+        "ytick.labelsize": 12,
+        "legend.fontsize": 11.5,
+        "mathtext.default": "regular",  # powers of ten in the labels' font
+        "axes.formatter.use_mathtext": True,
+        "text.color": INK["--gg-ink"][0],
+        "axes.labelcolor": INK["--gg-ink"][0],
+        "xtick.labelcolor": INK["--gg-ink"][0],
+        "ytick.labelcolor": INK["--gg-ink"][0],
+        "axes.edgecolor": REFERENCE,
+        "xtick.color": REFERENCE,
+        "ytick.color": REFERENCE,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "axes.axisbelow": True,
+        "grid.color": GRID["--gg-grid"][0],
+        "grid.alpha": 1.0,
+        "grid.linewidth": 0.8,
+        "axes.prop_cycle": cycler(color=[light for light, _ in SERIES.values()]),
+        "lines.linewidth": 1.8,
+        "figure.facecolor": "none",  # the page's background shows through, in either scheme
+        "axes.facecolor": "none",
+        "savefig.facecolor": "none",
+        "legend.frameon": False,
+    }
+)
 
 
 def themable(svg: str) -> str:
@@ -108,8 +120,10 @@ def text_width(fig: Figure, line: str, size: float) -> float:
     """Length in points of one line of text at ``size`` points."""
     canvas = fig.canvas
     if not isinstance(canvas, FigureCanvasAgg):
-        raise TypeError(f"gradprobe.plots measures its texts on an Agg canvas, not {type(canvas).__name__}: "
-                        "use an Agg-based matplotlib backend (Agg, the default, or any interactive one built on it)")
+        raise TypeError(
+            f"gradprobe.plots measures its texts on an Agg canvas, not {type(canvas).__name__}: "
+            "use an Agg-based matplotlib backend (Agg, the default, or any interactive one built on it)"
+        )
     renderer = canvas.get_renderer()
     return renderer.get_text_width_height_descent(line, FontProperties(size=size), ismath="$" in line)[0] * 72 / fig.dpi
 
@@ -131,8 +145,11 @@ def label(ax: Axes, title: str, xlabel: str, ylabel: str) -> None:
     size = plt.rcParams["axes.labelsize"]
     ylabel = fit(fig, ylabel, size, fig.get_figheight() * 72 - 90)
     across = fig.get_figwidth() * 72 - 2 * (50 + 1.2 * size * (ylabel.count("\n") + 1))
-    ax.set(title=fit(fig, title, plt.rcParams["axes.titlesize"], across),
-           xlabel=fit(fig, xlabel, size, across), ylabel=ylabel)
+    ax.set(
+        title=fit(fig, title, plt.rcParams["axes.titlesize"], across),
+        xlabel=fit(fig, xlabel, size, across),
+        ylabel=ylabel,
+    )
 
 
 def legend(ax: Axes) -> None:
@@ -144,13 +161,14 @@ def legend(ax: Axes) -> None:
     column = fig.get_figwidth() * 72 / 2 - 40  # half the width, less the line sample and the gaps
     columns = 2 if len(labels) > 1 and all(text_width(fig, text, size) <= column for text in labels) else 1
     labels = [fit(fig, text, size, column if columns == 2 else 2 * column) for text in labels]
-    rows = [max(text.count("\n") + 1 for text in labels[i:i + columns]) for i in range(0, len(labels), columns)]
+    rows = [max(text.count("\n") + 1 for text in labels[i : i + columns]) for i in range(0, len(labels), columns)]
     fig.set_figheight(fig.get_figheight() + (sum(rows) * 1.3 * size + 8) / 72)
     fig.legend(handles, labels, loc="outside lower center", ncols=columns, frameon=False)
 
 
-def x_values(series: Mapping[str, Sequence[float]], x: Sequence[float] | None, start: int, kind: str
-             ) -> list[tuple[str, list[float], list[float]]]:
+def x_values(
+    series: Mapping[str, Sequence[float]], x: Sequence[float] | None, start: int, kind: str
+) -> list[tuple[str, list[float], list[float]]]:
     """``(label, xs, values)`` per series; ``xs`` defaults to ``start, start + 1, ...``.
 
     Raises ``ValueError`` for no series, or a series whose length differs from ``x``'s.
