@@ -19,6 +19,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from sitekit.figures import figure_svgs, inline_figures
+from sitekit.plugins import i18n_plugin
 from sitekit.texts import site_texts
 
 _rendered: dict[str, str] = {}  # figure id -> SVG of the language being built
@@ -26,7 +27,7 @@ _rendered: dict[str, str] = {}  # figure id -> SVG of the language being built
 
 @event_priority(-110)  # after mkdocs-static-i18n (-100) has chosen this build's language
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    i18n = config.plugins["i18n"]
+    i18n = i18n_plugin(config)
     language = i18n.current_language
     prefix = "" if language == i18n.default_language else f"{language}/"
     _rendered.clear()
@@ -39,6 +40,6 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    language = config.plugins["i18n"].current_language
+    language = i18n_plugin(config).current_language
     texts = site_texts(Path(config.config_file_path).parent)["figure"][language]
     return inline_figures(output, _rendered, texts["enlarge"], texts["close"])

@@ -11,6 +11,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 from sitekit.markers import marker
+from sitekit.plugins import i18n_plugin
 from sitekit.texts import termbase
 
 MARKER = marker("termbase-table")
@@ -33,7 +34,7 @@ def termbase_table(language: str, languages: list[tuple[str, str]], root: Path) 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **_) -> str:
     if MARKER not in markdown:
         return markdown
-    i18n = config.plugins["i18n"]
+    i18n = i18n_plugin(config)
     languages = [(lang.locale, lang.name) for lang in i18n.config.languages]
     return markdown.replace(
         MARKER, termbase_table(i18n.current_language, languages, Path(config.config_file_path).parent)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
+from sitekit.plugins import i18n_plugin
 from sitekit.texts import site_text
 
 
@@ -18,7 +19,7 @@ def interface_texts(language: str) -> dict[str, str]:
 
 
 def _language(config: MkDocsConfig) -> str:
-    return config.plugins["i18n"].current_language
+    return i18n_plugin(config).current_language
 
 
 def on_template_context(context: dict, template_name: str, config: MkDocsConfig) -> dict:

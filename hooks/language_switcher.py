@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
+from sitekit.plugins import i18n_plugin
 
 _HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
 
@@ -30,7 +31,7 @@ def _set_menu(config: MkDocsConfig, links: dict[str, str]) -> None:
     """The language menu with these links; the template reads ``config.extra.alternate``, an attribute
     that static-i18n sets per page over the ``extra["alternate"]`` item it configured."""
     menu = [{**entry, "link": links[entry["lang"]]} for entry in config.extra["alternate"]]
-    config.extra.alternate = menu
+    vars(config.extra)["alternate"] = menu  # an instance attribute, as static-i18n sets it
 
 
 @event_priority(0)  # after static-i18n (50) has set the menu for this page
@@ -46,7 +47,7 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, **_) -> dic
 def on_template_context(context: dict, template_name: str, config: MkDocsConfig) -> dict:
     if template_name == "404.html":
         root = urlsplit(config.site_url or "/").path.rstrip("/") + "/"
-        default = config.plugins["i18n"].default_language
+        default = i18n_plugin(config).default_language
         _set_menu(
             config,
             {e["lang"]: root if e["lang"] == default else f"{root}{e['lang']}/" for e in config.extra["alternate"]},

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
+from sitekit.plugins import i18n_plugin
 
 TEXTS = Path(__file__).resolve().parent.parent / "i18n" / "site.yml"
 _H1 = re.compile(r"<h1>404 - Not found</h1>")
@@ -31,7 +32,7 @@ _root_404: dict[str, str] = {}  # the default language's page, kept across this 
 
 @event_priority(50)  # before static-i18n (-100) starts the other languages' builds
 def on_post_build(config: MkDocsConfig) -> None:
-    i18n = config.plugins["i18n"]
+    i18n = i18n_plugin(config)
     language = i18n.current_language
     site = Path(config.site_dir)
     home = (config.site_url or "/").rstrip("/") + "/"

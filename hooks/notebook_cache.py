@@ -15,6 +15,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from sitekit.cache import package_hash
+from sitekit.plugins import i18n_plugin
 
 _folder: list[Path] = []  # this build's folder, for every language
 
@@ -31,6 +32,6 @@ def on_config(config: MkDocsConfig) -> None:
 
 @event_priority(-110)  # after mkdocs-static-i18n (-100) has chosen this build's language
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    language = config.plugins["i18n"].current_language
+    language = i18n_plugin(config).current_language
     config.plugins["mkdocs-jupyter"].config["cache_dir"] = str(_folder[0] / language)
     return files

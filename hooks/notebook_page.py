@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
+from sitekit.plugins import i18n_plugin, source_path
 
 TEXTS = Path(__file__).resolve().parent.parent / "i18n" / "site.yml"
 STYLE = Path(__file__).with_suffix(".css")
@@ -62,10 +63,10 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, **_) -> str:
         return html
     if not config.plugins["mkdocs-jupyter"].config["include_source"]:
         raise ValueError("hooks/notebook_page.py needs mkdocs-jupyter's include_source: true (the download)")
-    texts = yaml.safe_load(TEXTS.read_text(encoding="utf-8"))["interface"][config.plugins["i18n"].current_language]
+    texts = yaml.safe_load(TEXTS.read_text(encoding="utf-8"))["interface"][i18n_plugin(config).current_language]
     style = f"<style>{STYLE.read_text(encoding='utf-8')}</style>"
     return (
         style
-        + download_button(Path(page.file.abs_src_path).name, texts["download_notebook"])
+        + download_button(source_path(page).name, texts["download_notebook"])
         + slim_notebook(html, texts["permalink"])
     )

@@ -18,6 +18,7 @@ from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 from mkdocs_static_i18n import suffix
 from sitekit.markdown import heading_texts, page_markdown
+from sitekit.plugins import source_path
 from sitekit.project import languages, translation_path
 
 
@@ -52,7 +53,7 @@ def english_heading_ids(notebook: Path) -> list[str]:
 
 def _english_source(page: Page, config: MkDocsConfig) -> Path:
     langs = languages(Path(config.config_file_path).parent)
-    return translation_path(Path(page.file.abs_src_path), langs.default, langs)
+    return translation_path(source_path(page), langs.default, langs)
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, **_) -> str:

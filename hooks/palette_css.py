@@ -13,6 +13,7 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
+from sitekit.plugins import i18n_plugin
 
 _COLOUR = re.compile(r"\[data-md-color-(primary|accent)=([\w-]+)\]")
 DEFAULT_COLOUR = "indigo"  # Material's default primary and accent
@@ -64,7 +65,7 @@ def trim(css: str, used: dict[str, set[str]]) -> str:
 
 @event_priority(-300)  # after static-i18n (-100) has built every language into the same assets
 def on_post_build(config: MkDocsConfig) -> None:
-    if config.plugins["i18n"].building:  # a nested language build: the outer build trims once
+    if i18n_plugin(config).building:  # a nested language build: the outer build trims once
         return
     sheets = list((Path(config.site_dir) / "assets" / "stylesheets").glob("palette.*.min.css"))
     if not sheets:

@@ -19,6 +19,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
+from sitekit.plugins import i18n_plugin
 
 _BASE = re.compile(r'("base":\s*")([^"]*)(")')
 _WORKER = re.compile(r'("search":\s*"[^"]*/workers/)(search\.[0-9a-f]+\.min\.js)(")')
@@ -26,14 +27,14 @@ WRAPPER = "search-worker-i18n.js"  # docs/assets/javascripts/workers/: stems the
 
 
 def _languages(config: MkDocsConfig) -> tuple[str, list[str]]:
-    i18n = config.plugins["i18n"]
+    i18n = i18n_plugin(config)
     return i18n.default_language, [lang.locale for lang in i18n.config.languages]
 
 
 @event_priority(-200)  # after static-i18n (-100) has set the page's language
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     output = _WORKER.sub(lambda m: f"{m[1]}{WRAPPER}?worker={m[2]}{m[3]}", output, count=1)
-    i18n = config.plugins["i18n"]
+    i18n = i18n_plugin(config)
     language = i18n.current_language
     if language == i18n.default_language:
         return output
@@ -57,7 +58,7 @@ def split_index(index: dict, default: str, languages: list[str]) -> dict[str, di
 
 @event_priority(-200)  # after static-i18n (-100) has built every language and merged the index
 def on_post_build(config: MkDocsConfig) -> None:
-    i18n = config.plugins["i18n"]
+    i18n = i18n_plugin(config)
     if i18n.building:  # a language build nested inside the main one: the index is not complete yet
         return
     default, languages = _languages(config)

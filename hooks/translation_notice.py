@@ -11,16 +11,19 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 from sitekit.markers import marker
 from sitekit.notices import notice, status_table
+from sitekit.plugins import i18n_plugin, source_path
 
 MARKER = marker("translation-status")
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **_) -> str:
     root = Path(config.config_file_path).parent
-    language = config.plugins["i18n"].current_language
+    language = i18n_plugin(config).current_language
     if MARKER in markdown:
         markdown = markdown.replace(MARKER, status_table(language, root))
-    block = notice(Path(page.file.abs_src_path), language, root, config.site_url, page.url)
+    if config.site_url is None:
+        raise ValueError("mkdocs.yml needs a site_url: the translation notices link absolute pages")
+    block = notice(source_path(page), language, root, config.site_url, page.url)
     if block is None:
         return markdown
     lines = markdown.split("\n")

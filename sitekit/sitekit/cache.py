@@ -29,7 +29,15 @@ def _module_file(name: str, package_dir: Path) -> Path | None:
     return next((f for f in (base.with_suffix(".py"), base / "__init__.py") if f.is_file()), None)
 
 
-def _imports(name: str, file: Path, package: str) -> set[str]:
+def _package_dir(package: str) -> Path:
+    """The folder of the installed or importable package ``package``."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError(f"no importable package named {package!r}")
+    return Path(spec.origin).parent
+
+
+def _imports(name: str, file: Path, package: str) -> frozenset[str]:
     """The modules of ``package`` that module ``name`` imports."""
     stat = file.stat()
     return _imports_of(name, file, package, stat.st_mtime_ns, stat.st_size)
@@ -55,7 +63,7 @@ def _imports_of(name: str, file: Path, package: str, mtime_ns: int, size: int) -
 def code_hash(module: str) -> str:
     """sha256 over the sources of ``module`` and of every module of its top-level package it reaches."""
     package = module.split(".")[0]
-    package_dir = Path(importlib.util.find_spec(package).origin).parent
+    package_dir = _package_dir(package)
     seen: dict[str, Path] = {}
     todo = [module]
     while todo:
@@ -94,7 +102,7 @@ def cached(label: str, dotted: str, function: Callable[..., Any], args: dict[str
 
 def package_hash(package: str) -> str:
     """sha256 over every Python source of ``package`` (for code, such as a notebook's, that may use any of it)."""
-    package_dir = Path(importlib.util.find_spec(package).origin).parent
+    package_dir = _package_dir(package)
     digest = hashlib.sha256()
     for file in sorted(package_dir.rglob("*.py")):
         digest.update(file.relative_to(package_dir).as_posix().encode() + b"\0" + file.read_bytes() + b"\0")

@@ -103,10 +103,19 @@ def figure_svgs(language: str, root: Path = ROOT) -> dict[str, str]:
     return result
 
 
+def _norms(report: GradReport) -> list[float]:
+    """A report's norms as a figure series: every layer must have a gradient."""
+    norms = [norm for norm in report.norms if norm is not None]
+    if len(norms) != len(report.norms):
+        missing = [layer for layer, norm in zip(report.layers, report.norms) if norm is None]
+        raise ValueError(f"cannot plot a report with layers that got no gradient: {', '.join(missing)}")
+    return norms
+
+
 def _series_of(dotted: str):
     def compute(**args: Any) -> dict[str, list[float]]:
         result = resolve(dotted)(**args)
-        return {key: list(v.norms) if isinstance(v, GradReport) else list(v) for key, v in result.items()}
+        return {key: _norms(v) if isinstance(v, GradReport) else list(v) for key, v in result.items()}
 
     return compute
 

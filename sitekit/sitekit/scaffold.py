@@ -101,13 +101,13 @@ def new_page(root: Path, slug: str, title: str | None = None) -> list[Path]:
     for path, template in files.items():
         path.write_text(template.format(**fields), encoding="utf-8")
     output = root / "snippets" / f"{module}.out"
-    path = os.pathsep.join(filter(None, [str(root / "src"), os.environ.get("PYTHONPATH")]))
+    pythonpath = os.pathsep.join(filter(None, [str(root / "src"), os.environ.get("PYTHONPATH")]))
     run = subprocess.run(
         [sys.executable, str(root / "snippets" / f"{module}.py")],
         cwd=root,
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": path},
+        env={**os.environ, "PYTHONPATH": pythonpath},
     )
     if run.returncode:
         raise SystemExit(f"snippets/{module}.py failed, so snippets/{module}.out was not written:\n{run.stderr}")

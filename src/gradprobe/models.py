@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable
-from typing import Literal
+from typing import Literal, cast
 
 import torch
 from torch import nn
@@ -66,6 +66,12 @@ class MLP(nn.Module):
         for block in self.blocks:
             x = block(x)
         return self.head(x)
+
+    @property
+    def hidden(self) -> list[Block]:
+        """The hidden blocks, input side first."""
+        # nn.ModuleList is not generic in torch's stubs (its items are typed Module); here they are all Blocks.
+        return [cast(Block, block) for block in self.blocks]
 
 
 def init_linear(layer: nn.Linear, init: str, activation: str) -> None:

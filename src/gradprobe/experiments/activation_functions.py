@@ -13,8 +13,9 @@ from functools import cache
 import torch
 from torch.nn import functional as F
 
-from ..models import ACTIVATIONS, Activation, mlp
+from ..models import ACTIVATIONS, MLP, Activation, mlp
 from ..report import GradReport
+from .grads import grad_of
 from .threads import single_threaded
 from .vanishing_gradient import measure_mlp
 
@@ -27,7 +28,7 @@ FIGURE_X = tuple(i / 10 for i in range(-60, 61))  # the figures' points: -6 to 6
 
 def _values_and_derivatives(x: Sequence[float] | torch.Tensor) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
     grid = torch.as_tensor(x, dtype=torch.float64)
-    out = {}
+    out: dict[str, tuple[torch.Tensor, torch.Tensor]] = {}
     for name in NAMES:
         z = grid.clone().requires_grad_(True)
         y = ACTIVATIONS[name]()(z)
@@ -96,22 +97,22 @@ def _train(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor, lr: float, 
 
 
 # --8<-- [start:dead]
-def inactive_units(model: torch.nn.Module, x: torch.Tensor) -> torch.Tensor:
+def inactive_units(model: MLP, x: torch.Tensor) -> torch.Tensor:
     """One flag per hidden unit, all blocks together: is its pre-activation <= 0 for every row of ``x``?"""
     flags, h = [], x
     with torch.no_grad():
-        for block in model.blocks:
+        for block in model.hidden:
             flags.append((block.linear(h) <= 0).all(dim=0))
             h = block(h)
     return torch.cat(flags)
 
 
-def zero_gradient_units(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+def zero_gradient_units(model: MLP, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """One flag per hidden unit: do its incoming weights and bias get exactly zero gradient from the
     loss on the whole data set?"""
     model.zero_grad()
     F.mse_loss(model(x), y).backward()
-    return torch.cat([(b.linear.weight.grad == 0).all(dim=1) & (b.linear.bias.grad == 0) for b in model.blocks])
+    return torch.cat([(grad_of(b.linear.weight) == 0).all(dim=1) & (grad_of(b.linear.bias) == 0) for b in model.hidden])
 
 
 # --8<-- [end:dead]

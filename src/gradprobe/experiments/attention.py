@@ -63,7 +63,7 @@ def ffn_grad_norms(norm_first: bool, depth: int = 12, seed: int = 0) -> tuple[fl
     loss = nn.functional.cross_entropy(model(x).flatten(0, 1), y.flatten())
     loss.backward()
     report = grad_norms(model)  # layers.0.self_attn, layers.0.linear1, layers.0.linear2, ..., head
-    norms = dict(zip(report.layers, report.norms))
+    norms = dict(report.measured)
     return tuple(norms[f"layers.{i}.linear2"] for i in range(depth))  # the same parameters in both placements
 
 
@@ -138,6 +138,7 @@ def last_position_attention(seed: int = 0, length: int = 100) -> torch.Tensor:
     model = EncoderStack(2, norm_first=True, out_features=1)
     x = torch.randn(16, length, D_MODEL)
     layer = model.layers[0]
+    assert isinstance(layer, nn.TransformerEncoderLayer)  # an nn.ModuleList's items are typed Module
     mask = nn.Transformer.generate_square_subsequent_mask(length)
     with torch.no_grad():
         normed = layer.norm1(x)

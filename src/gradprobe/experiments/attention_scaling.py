@@ -13,6 +13,7 @@ import math
 
 import torch
 
+from .grads import grad_of
 from .threads import single_threaded
 
 LENGTH, QUERIES, VALUE_DIM = 32, 64, 16
@@ -41,10 +42,10 @@ def measure(d_k: int, scaled: bool, seed: int = 0) -> dict[str, float]:
         "max_weight": weights.max(-1).values.mean().item(),
         "entropy": torch.special.entr(weights).sum(-1).mean().item(),
         "logit_std": logits.std().item(),
-        "logit_grad": logits.grad.pow(2).mean().sqrt().item(),
-        "silent": (logits.grad.abs() < SILENT).double().mean().item(),
-        "query_grad": _row_rms(q.grad),
-        "key_grad": _row_rms(k.grad),
+        "logit_grad": grad_of(logits).pow(2).mean().sqrt().item(),
+        "silent": (grad_of(logits).abs() < SILENT).double().mean().item(),
+        "query_grad": _row_rms(grad_of(q)),
+        "key_grad": _row_rms(grad_of(k)),
     }
 
 

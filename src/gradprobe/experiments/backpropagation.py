@@ -11,6 +11,7 @@ from functools import cache
 
 import torch
 
+from .grads import grad_of
 from .threads import single_threaded
 
 Params = dict[str, torch.Tensor]
@@ -68,7 +69,11 @@ def gradients_by_autograd(p: Params, x: torch.Tensor, y: torch.Tensor) -> Params
     """The same gradients from PyTorch's reverse-mode automatic differentiation."""
     leaves = {name: value.clone().requires_grad_() for name, value in p.items()}
     forward(leaves, x, y).backward()
-    return {name: leaf.grad for name, leaf in leaves.items()}
+    gradients: Params = {}
+    for name, leaf in leaves.items():
+        assert leaf.grad is not None  # every leaf requires a gradient and the loss depends on it
+        gradients[name] = leaf.grad
+    return gradients
 
 
 # --8<-- [end:autograd]
@@ -144,7 +149,7 @@ def chain_output_gradient(label: str, depth: int = DEPTH, seed: int = 0) -> list
         states.append(f(w[k] * states[-1] + b[k]))
         states[-1].retain_grad()
     states[-1].backward()
-    return [states[k].grad.item() for k in range(depth - 1, -1, -1)]
+    return [grad_of(states[k]).item() for k in range(depth - 1, -1, -1)]
 
 
 def running_products(factors: tuple[float, ...]) -> list[float]:

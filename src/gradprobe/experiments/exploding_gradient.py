@@ -32,7 +32,7 @@ def scaled_tanh_mlp(gain: float, depth: int = DEPTH, seed: int = 0) -> MLP:
     torch.manual_seed(seed)
     model = mlp(depth=depth, width=64, in_features=32, out_features=1, activation="tanh", init="xavier")
     with torch.no_grad():
-        for block in model.blocks:  # the head keeps its scale
+        for block in model.hidden:  # the head keeps its scale
             block.linear.weight.mul_(gain)
     return model
 
@@ -60,7 +60,7 @@ def norms_by_gain(gains: tuple[float, ...] = GAINS, depth: int = DEPTH, seed: in
 
 def growth_per_layer(report: GradReport) -> float:
     """Factor by which the gradient norm grows per layer toward the input, fitted between 10 and 90% of the depth."""
-    return decay_per_step(list(report.norms))
+    return decay_per_step([norm for _, norm in report.measured])
 
 
 @single_threaded
@@ -74,7 +74,7 @@ def predicted_growth(gain: float, depth: int = DEPTH, seed: int = 0) -> float:
     x = torch.randn(256, 32).double()  # the same input as measure_gain: same seed, drawn right after the model
     slopes = []
     with torch.no_grad():
-        for block in model.blocks:
+        for block in model.hidden:
             z = block.linear(x)
             slopes.append(1 - torch.tanh(z) ** 2)
             x = block.activation(z)

@@ -20,6 +20,7 @@ from torch.nn.utils import clip_grad_norm_, clip_grad_value_
 from ..measure import grad_norms
 from ..models import SequenceModel, sequence_model
 from ..sequences import step_grad_norms
+from .grads import grad_of
 from .recurrent_networks import decay_per_step
 from .threads import single_threaded
 
@@ -35,7 +36,7 @@ STEPS = 500
 def rnn_with_radius(radius: float, input_size: int = INPUTS) -> SequenceModel:
     """A tanh RNN whose W_hh is ``radius`` times a random orthogonal matrix (uses the global RNG)."""
     model = sequence_model("rnn", input_size=input_size, hidden_size=HIDDEN, output_size=1)
-    nn.init.orthogonal_(model.rnn.weight_hh_l0, gain=radius)
+    nn.init.orthogonal_(model.rnn.get_parameter("weight_hh_l0"), gain=radius)
     return model
 
 
@@ -90,7 +91,7 @@ def norm_vs_value(threshold: float = 1.0, radius: float = 2.0, seed: int = 0) ->
         x, y = running_sum_batch(torch.Generator().manual_seed(seed))
         torch.nn.functional.mse_loss(model(x), y).backward()
         clip(model.parameters())
-        return torch.cat([p.grad.flatten() for p in model.parameters()]).double()
+        return torch.cat([grad_of(p).flatten() for p in model.parameters()]).double()
 
     original = gradient(lambda parameters: None)
     by_norm = gradient(lambda parameters: clip_grad_norm_(parameters, max_norm=threshold))
@@ -132,7 +133,7 @@ def train(max_norm: float | None, steps: int = STEPS, lr: float = 0.12, seed: in
         loss.backward()
         losses.append(loss.item())
         norms.append(grad_norms(model).total_norm)  # the norm clip_grad_norm_ sees
-        radii.append(spectral_radius(model.rnn.weight_hh_l0))
+        radii.append(spectral_radius(model.rnn.get_parameter("weight_hh_l0")))
         if not math.isfinite(losses[-1]):
             break
         if max_norm is not None:

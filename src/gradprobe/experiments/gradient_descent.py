@@ -61,6 +61,7 @@ def descend(lr: float, steps: int = STEPS, standardize: bool = False) -> tuple[f
         loss = mse(w, x, y)
         losses.append(loss.item())
         loss.backward()  # w.grad now holds the gradient of the loss at w
+        assert w.grad is not None  # w is a leaf that requires a gradient
         with torch.no_grad():
             w -= lr * w.grad  # the gradient-descent step: move against the gradient
         w.grad = None  # backward() adds to .grad: clear it for the next step

@@ -40,7 +40,7 @@ def tanh_mlp(norm: Norm, weight_scale: float, depth: int, seed: int) -> tuple[ML
     torch.manual_seed(seed)
     model = mlp(depth, WIDTH, IN_FEATURES, 1, activation="tanh", norm=norm)
     with torch.no_grad():
-        for block in model.blocks:
+        for block in model.hidden:
             block.linear.weight.mul_(weight_scale)
     return model, torch.randn(BATCH, IN_FEATURES), torch.randn(BATCH, 1)
 
@@ -52,7 +52,7 @@ def measure(norm: Norm, weight_scale: float = 1.0, depth: int = DEPTH, seed: int
     """Gradient norms per block after one backward pass, and the spread and saturation of each tanh's input."""
     model, x, y = tanh_mlp(norm, weight_scale, depth, seed)
     inputs: list[torch.Tensor] = []  # the pre-activation each tanh receives (after the normalization, if any)
-    for block in model.blocks:
+    for block in model.hidden:
         block.activation.register_forward_pre_hook(lambda module, args: inputs.append(args[0].detach()))
     nn.functional.mse_loss(model(x), y).backward()
     report = group_layers(grad_norms(model), depth=2)  # a block's linear layer and norm together

@@ -113,7 +113,7 @@ def recurrent_weight_spectrum(seed: int = 0, length: int = 100) -> dict[str, flo
     x = torch.randn(16, length, INPUTS, dtype=torch.float64)
     with torch.no_grad():
         hidden, _ = model.rnn(x)
-    weight = model.rnn.weight_hh_l0.detach()
+    weight = model.rnn.get_parameter("weight_hh_l0").detach()
     return {
         "radius": torch.linalg.eigvals(weight).abs().max().item(),
         "largest_singular_value": torch.linalg.matrix_norm(weight, 2).item(),

@@ -19,11 +19,12 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from .grads import grad_of
 from .residual_connections import CLASSES, IN_FEATURES, WIDTH, teacher_data
 from .threads import single_threaded
 
 Branch = Literal["residual", "scaled", "fixup", "rezero"]
-BRANCHES: tuple[str, ...] = ("residual", "scaled", "fixup", "rezero")
+BRANCHES: tuple[Branch, ...] = ("residual", "scaled", "fixup", "rezero")
 BRANCH_LAYERS = 2  # m in Fixup's depth ** (-1 / (2m - 2))
 
 
@@ -37,17 +38,18 @@ class ResidualStack(nn.Module):
         if not isinstance(depth, int) or depth < 1:
             raise ValueError(f"depth must be a positive integer, got {depth!r}")
         self.inp, self.head = nn.Linear(IN_FEATURES, WIDTH), nn.Linear(WIDTH, CLASSES)
-        self.w1 = nn.ModuleList(nn.Linear(WIDTH, WIDTH) for _ in range(depth))
-        self.w2 = nn.ModuleList(nn.Linear(WIDTH, WIDTH) for _ in range(depth))
-        for layer in [self.inp, *self.w1, *self.w2]:
+        w1 = [nn.Linear(WIDTH, WIDTH) for _ in range(depth)]
+        w2 = [nn.Linear(WIDTH, WIDTH) for _ in range(depth)]
+        self.w1, self.w2 = nn.ModuleList(w1), nn.ModuleList(w2)
+        for layer in [self.inp, *w1, *w2]:
             nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
             nn.init.zeros_(layer.bias)
         with torch.no_grad():
             if branch in ("scaled", "fixup"):
-                for layer in self.w1:
+                for layer in w1:
                     layer.weight.mul_(depth ** (-1 / (2 * BRANCH_LAYERS - 2)))
             if branch == "fixup":
-                for layer in self.w2:
+                for layer in w2:
                     nn.init.zeros_(layer.weight)
         self.a = nn.Parameter(torch.zeros(depth), requires_grad=True) if branch == "rezero" else torch.ones(depth)
         self.double()
@@ -73,7 +75,10 @@ def at_init(branch: Branch, depth: int, seed: int = 0) -> dict[str, float]:
     first.retain_grad()
     last.retain_grad()
     F.cross_entropy(logits, y).backward()
-    return {"variance": (last.var() / first.var()).item(), "gradient": (first.grad.norm() / last.grad.norm()).item()}
+    return {
+        "variance": (last.var() / first.var()).item(),
+        "gradient": (grad_of(first).norm() / grad_of(last).norm()).item(),
+    }
 
 
 def by_depth(depths: tuple[int, ...] = (8, 32, 128)) -> dict[str, list[dict[str, float]]]:

@@ -18,10 +18,11 @@ import torch
 from torch.nn import functional as F
 
 from ..models import MLP, Activation, mlp
+from .grads import grad_of
 from .threads import single_threaded
 
 Optimizer = Literal["sgd", "adam"]
-LEARNING_RATES: dict[str, float] = {"sgd": 0.1, "adam": 1e-3}  # Adam's default rate; SGD's a usual one
+LEARNING_RATES: dict[Optimizer, float] = {"sgd": 0.1, "adam": 1e-3}  # Adam's default rate; SGD's a usual one
 ADAM_EPS = 1e-8  # PyTorch's (and Kingma & Ba's) default
 STEPS = 10
 TANH = {"activation": "tanh", "depth": 20}
@@ -40,7 +41,7 @@ class Run:
 
 def layers(model: MLP) -> list[torch.nn.Linear]:
     """The linear layers, input side first."""
-    return [b.linear for b in model.blocks] + [model.head]
+    return [b.linear for b in model.hidden] + [model.head]
 
 
 @single_threaded
@@ -66,7 +67,7 @@ def train(
         opt.zero_grad()
         F.mse_loss(model(x), y).backward()
         if step == 0:
-            gradients = tuple(layer.weight.grad.clone() for layer in layers(model))
+            gradients = tuple(grad_of(layer.weight).clone() for layer in layers(model))
         opt.step()
     return Run(before, model, x, gradients)
 
@@ -98,7 +99,7 @@ def input_spread(run: Run) -> float:
     """How much the last hidden layer still depends on the input at initialization: the norm of its
     standard deviation over the batch, divided by the norm of its mean."""
     h = run.x
-    for block in run.before.blocks:
+    for block in run.before.hidden:
         h = block(h)
     return (h.std(0).norm() / h.mean(0).norm()).item()
 
@@ -106,7 +107,7 @@ def input_spread(run: Run) -> float:
 def summary(activation: Activation = "tanh", depth: int = 20) -> dict[str, dict[str, float]]:
     """Per optimizer: the first step's gradient ratio, the first and last layers' relative updates
     and the output change each of them causes alone."""
-    result = {}
+    result: dict[str, dict[str, float]] = {}
     for optimizer in LEARNING_RATES:
         run = train(optimizer, activation, depth)
         updates = relative_updates(run)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from typing import TypedDict
 
 import torch
 from torch.nn import functional as F
@@ -18,14 +19,36 @@ from torch.nn import functional as F
 from ..measure import grad_norms
 from ..models import MLP, Activation, Init, mlp
 from ..report import GradReport
+from .grads import grad_of
 from .threads import single_threaded
 
 CLASSES = 10
+
+
+class Net(TypedDict):
+    """An MLP's set-up, as keyword arguments of ``layer_statistics``."""
+
+    activation: Activation
+    depth: int
+    width: int
+    inputs: int
+
+
+class SigmoidNet(TypedDict):
+    """The trained sigmoid network: its size, SGD's learning rate and the mini-batch size."""
+
+    depth: int
+    width: int
+    inputs: int
+    lr: float
+    batch: int
+
+
 # Glorot & Bengio: five hidden tanh layers of 1000 units, 32x32 = 1024 inputs; He et al.: 30 ReLU layers.
-TANH_NET = {"activation": "tanh", "depth": 5, "width": 1000, "inputs": 1024}
-RELU_NET = {"activation": "relu", "depth": 30, "width": 256, "inputs": 256}
+TANH_NET: Net = {"activation": "tanh", "depth": 5, "width": 1000, "inputs": 1024}
+RELU_NET: Net = {"activation": "relu", "depth": 30, "width": 256, "inputs": 256}
 # Four hidden sigmoid layers trained with SGD on mini-batches of 10, as in the paper (but 128 units).
-SIGMOID_NET = {"depth": 4, "width": 128, "inputs": 64, "lr": 0.5, "batch": 10}
+SIGMOID_NET: SigmoidNet = {"depth": 4, "width": 128, "inputs": 64, "lr": 0.5, "batch": 10}
 RECORD_EVERY = 100  # training steps between two records of sigmoid_training
 SIGMOID_STEPS = 6000
 
@@ -57,7 +80,7 @@ def backward_at_init(
         z.retain_grad()  # autograd frees the gradient of a non-leaf tensor unless asked to keep it
         pre.append(z)
 
-    for block in model.blocks:  # z_k = W_k h_{k-1} + b_k is the output of block.linear
+    for block in model.hidden:  # z_k = W_k h_{k-1} + b_k is the output of block.linear
         block.linear.register_forward_hook(keep_preactivation)
         block.register_forward_hook(lambda _module, _inputs, h: post.append(h.detach()))
     F.cross_entropy(model(x), y).backward()
@@ -74,8 +97,8 @@ def layer_statistics(
     model, pre, post = backward_at_init(activation, init, depth, width, inputs, seed, input_variance)
     return {
         "activation": tuple(h.var().item() for h in post),
-        "preactivation_grad": tuple(z.grad.var().item() for z in pre),
-        "weight_grad": tuple(block.linear.weight.grad.var().item() for block in model.blocks),
+        "preactivation_grad": tuple(grad_of(z).var().item() for z in pre),
+        "weight_grad": tuple(grad_of(block.linear.weight).var().item() for block in model.hidden),
     }
 
 
@@ -140,12 +163,13 @@ def sigmoid_training(steps: int = SIGMOID_STEPS, seed: int = 0) -> dict[str, tup
     (x_train, x_test), (y_train, y_test) = x.split([2000, 500]), y.split([2000, 500])
     model = mlp(net["depth"], net["width"], net["inputs"], CLASSES, "sigmoid", "standard")
     optimizer = torch.optim.SGD(model.parameters(), lr=net["lr"])
-    record: dict[str, list[float]] = {f"layer{k + 1}": [] for k in range(net["depth"])} | {"accuracy": []}
+    record: dict[str, list[float]] = {f"layer{k + 1}": [] for k in range(net["depth"])}
+    record["accuracy"] = []
     for step in range(steps + 1):
         if step % RECORD_EVERY == 0:
             with torch.no_grad():
                 h = x_test
-                for k, block in enumerate(model.blocks):
+                for k, block in enumerate(model.hidden):
                     h = block(h)
                     record[f"layer{k + 1}"].append(h.mean().item())
                 record["accuracy"].append((model.head(h).argmax(1) == y_test).float().mean().item())

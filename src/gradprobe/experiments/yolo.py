@@ -37,7 +37,10 @@ def train(workdir: Path, seed: int = 0) -> dict[str, Any]:
             workdir / "shapes", train=SETUP["train"], val=SETUP["val"], size=SETUP["imgsz"], seed=seed
         )
         model = YOLO("yolo11n.yaml")
-        built, events = model.model, []
+        built = model.model
+        # Ultralytics types Model.model as its constructor argument (str | None); after YOLO(...) it is the network.
+        assert isinstance(built, torch.nn.Module)
+        events: list[str] = []
         for event in list(model.callbacks):  # every Ultralytics callback, in the order they run
             model.add_callback(event, lambda trainer, event=event: events.append(event))
         model.add_callback("on_train_start", lambda trainer: _mark_backward_and_step(trainer, built, events, facts))
