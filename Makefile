@@ -13,7 +13,7 @@ export ONEDNN_MAX_CPU_ISA ?= SSE41
 
 $(STAMP): pyproject.toml sitekit/pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[docs,test,plots,yolo]" -e sitekit
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-compile -c constraints.txt -e ".[docs,test,plots,yolo]" -e sitekit
 	rm -f $(VENV)/.installed-* && touch $@
 
 serve: $(STAMP)  ## build the site and serve it on http://127.0.0.1:8000

@@ -11,7 +11,8 @@ import difflib
 import re
 
 import pytest
-from pages import DEFAULT, INCLUDE, ROOT, TRANSLATIONS, Page, all_pages, english_pages, termbase, uses_term
+from pages import DEFAULT, INCLUDE, ROOT, TRANSLATIONS, Page, all_pages, english_pages, uses_term
+from sitekit.texts import termbase
 
 PAGES = all_pages()
 ENGLISH = english_pages()

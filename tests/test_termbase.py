@@ -13,7 +13,8 @@ import re
 
 import pytest
 import yaml
-from pages import FENCE, INLINE_CODE, LANGUAGES, ROOT, all_pages, termbase
+from pages import FENCE, INLINE_CODE, LANGUAGES, ROOT, all_pages
+from sitekit.texts import termbase
 
 TERMS = termbase()
 LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
