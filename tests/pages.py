@@ -120,3 +120,14 @@ def log_line(values: list[float], xs: list[float] | None = None) -> tuple[float,
     xs, logs = xs or list(range(len(values))), [math.log10(v) for v in values]
     fit = statistics.linear_regression(xs, logs)
     return 10**fit.slope, max(abs(y - (fit.intercept + fit.slope * x)) for x, y in zip(xs, logs))
+
+
+def translation_pairs() -> list[tuple[Page, str]]:
+    """(English page, language) of every translation that exists (english_only pages have none)."""
+    return [
+        (page, lang)
+        for page in english_pages()
+        if not page.english_only
+        for lang in TRANSLATIONS
+        if page.translation(lang).is_file()
+    ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from pages import ROOT, TRANSLATIONS, Page, english_pages
+from pages import ROOT, Page, english_pages, translation_pairs
 from prose_numbers import (
     RECORDS,
     asserts,
@@ -21,13 +21,7 @@ from prose_numbers import (
 )
 
 ENGLISH = english_pages()
-PAIRS = [
-    (page, lang)
-    for page in ENGLISH
-    if not page.english_only
-    for lang in TRANSLATIONS
-    if page.translation(lang).is_file()
-]  # a missing translation fails in test_pages
+PAIRS = translation_pairs()  # a missing translation fails in test_pages
 
 
 @pytest.mark.parametrize(

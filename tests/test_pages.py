@@ -11,18 +11,12 @@ import difflib
 import re
 
 import pytest
-from pages import DEFAULT, INCLUDE, ROOT, TRANSLATIONS, Page, all_pages, english_pages, uses_term
+from pages import DEFAULT, INCLUDE, ROOT, TRANSLATIONS, Page, all_pages, english_pages, translation_pairs, uses_term
 from sitekit.texts import termbase
 
 PAGES = all_pages()
 ENGLISH = english_pages()
-PAIRS = [
-    (page, lang)
-    for page in ENGLISH
-    if not page.english_only
-    for lang in TRANSLATIONS
-    if page.translation(lang).is_file()
-]
+PAIRS = translation_pairs()
 
 
 def pair_id(pair) -> str:
